@@ -1,0 +1,104 @@
+"""Service-task operators: the engine's only way to reach the outside world.
+
+A BPMN service task names an operator (`spiffworkflow:serviceTaskOperator
+id="contracts/SetStatus"`). Operators are registered at app start and called
+inside the step's transaction with an `OperatorContext`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.errors import WorkflowStepError
+from engine.models import InstanceEvent, OutboxMessage, ProcessInstance
+
+
+@dataclass
+class OperatorContext:
+    """What an operator may use: the session, the instance, the acting user, the task."""
+
+    session: Session
+    instance: ProcessInstance
+    actor: str | None
+    bpmn_id: str
+    task_name: str
+    data: dict[str, Any]
+
+    def record_event(
+        self, action: str, *, comment: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
+        """Add a line to the instance's history."""
+        self.session.add(
+            InstanceEvent(
+                instance_id=self.instance.id,
+                actor=self.actor,
+                action=action,
+                bpmn_id=self.bpmn_id,
+                task_name=self.task_name,
+                comment=comment,
+                details=details,
+            )
+        )
+
+    def enqueue(self, channel: str, payload: dict[str, Any], *, key: str | None = None) -> None:
+        """Write an outbox row for another system, in this step's transaction."""
+        self.session.add(
+            OutboxMessage(
+                instance_id=self.instance.id,
+                channel=channel,
+                payload=payload,
+                idempotency_key=key or str(uuid.uuid4()),
+            )
+        )
+
+
+Operator = Callable[[OperatorContext, dict[str, Any]], Any]
+
+
+@dataclass
+class OperatorSpec:
+    name: str
+    func: Operator
+    description: str = ""
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+class OperatorRegistry:
+    """Named operators available to service tasks."""
+
+    def __init__(self) -> None:
+        self._operators: dict[str, OperatorSpec] = {}
+
+    def register(
+        self,
+        name: str,
+        func: Operator,
+        *,
+        description: str = "",
+        parameters: dict[str, str] | None = None,
+    ) -> None:
+        """Register (or replace) an operator under its dotted/slashed name."""
+        self._operators[name] = OperatorSpec(name, func, description, parameters or {})
+
+    def get(self, name: str) -> OperatorSpec:
+        try:
+            return self._operators[name]
+        except KeyError:
+            raise WorkflowStepError(
+                f"unknown service-task operator '{name}'",
+                details={"operator": name, "known": sorted(self._operators)},
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._operators
+
+    def names(self) -> list[str]:
+        return sorted(self._operators)
+
+
+registry = OperatorRegistry()

@@ -1,0 +1,328 @@
+"""Run process instances: each function is one load -> act -> save step.
+
+The caller owns the transaction: it commits after a step returns and rolls
+back when one raises. A step flushes at its end, so a concurrent writer is
+detected here (optimistic `lock_version`) and reported as a conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import clock
+from engine.definitions import latest_definition, spec_cache
+from engine.errors import (
+    ConcurrentUpdateError,
+    ConflictError,
+    NotFoundError,
+    TaskNotReadyError,
+)
+from engine.models import (
+    HumanTask,
+    HumanTaskCandidate,
+    HumanTaskStatus,
+    InstanceEvent,
+    InstanceStatus,
+    ProcessInstance,
+)
+from engine.operators import OperatorContext, OperatorRegistry
+from engine.operators import registry as default_registry
+from engine.spiff import serializer
+from engine.spiff import workflow as wf
+
+
+class Step:
+    """One unit of work on one instance: the restored workflow plus what to save."""
+
+    def __init__(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        actor: str | None,
+        operators: OperatorRegistry,
+        *,
+        fresh_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.session = session
+        self.instance = instance
+        self.actor = actor
+        self.operators = operators
+        spec, subprocess_specs = spec_cache.get(instance.definition)
+        if fresh_data is not None:
+            self.workflow = wf.new_workflow(spec, subprocess_specs, self._call_operator)
+            wf.seed_data(self.workflow, fresh_data)
+        else:
+            self.workflow = serializer.loads(instance.state, spec, subprocess_specs)
+            wf.attach_caller(self.workflow, self._call_operator)
+
+    def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
+        operator = self.operators.get(name)
+        bpmn_id, task_name = wf.task_description(self.workflow, str(task.id))
+        context = OperatorContext(
+            session=self.session,
+            instance=self.instance,
+            actor=self.actor,
+            bpmn_id=bpmn_id,
+            task_name=task_name,
+            data=task.data,
+        )
+        return operator.func(context, params)
+
+    def record(self, action: str, **fields: Any) -> None:
+        self.session.add(
+            InstanceEvent(instance_id=self.instance.id, actor=self.actor, action=action, **fields)
+        )
+
+    def save(self) -> ProcessInstance:
+        """Store state, timers, status and the human-task projection; flush."""
+        instance = self.instance
+        now = clock.now()
+        instance.state = serializer.dumps(self.workflow)
+        instance.updated_at = now
+        if wf.is_completed(self.workflow):
+            instance.status = InstanceStatus.COMPLETED
+            instance.completed_at = now
+            instance.next_timer_at = None
+            self.record("completed")
+        else:
+            instance.next_timer_at = wf.next_timer_at(self.workflow)
+        self._project_human_tasks(now)
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise ConcurrentUpdateError(
+                "the process instance was changed by someone else; reload and try again",
+                details={"process_instance_id": instance.id},
+            ) from exc
+        except OperationalError as exc:
+            if "locked" in str(exc.orig).lower():
+                raise ConcurrentUpdateError(
+                    "the process instance is being changed by someone else; try again",
+                    details={"process_instance_id": instance.id},
+                ) from exc
+            raise
+        return instance
+
+    def _project_human_tasks(self, now: Any) -> None:
+        ready = {t.guid: t for t in wf.ready_user_tasks(self.workflow)}
+        open_rows = self.session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == self.instance.id,
+                HumanTask.status == HumanTaskStatus.READY,
+            )
+        ).all()
+        known = set()
+        for row in open_rows:
+            known.add(row.task_guid)
+            if row.task_guid not in ready:
+                row.status = HumanTaskStatus.CANCELLED
+                row.completed_at = now
+        for guid, task in ready.items():
+            if guid in known:
+                continue
+            row = HumanTask(
+                instance_id=self.instance.id,
+                task_guid=guid,
+                bpmn_id=task.bpmn_id,
+                name=task.name,
+                lane=task.lane,
+                form_schema=task.form_schema,
+                form_ui_schema=task.form_ui_schema,
+                created_at=now,
+                due_at=(now + task.due_in) if task.due_in else None,
+            )
+            row.candidates = [HumanTaskCandidate(group_name=g) for g in task.candidate_groups] + [
+                HumanTaskCandidate(username=u) for u in task.candidate_users
+            ]
+            self.session.add(row)
+
+
+def start_instance(
+    session: Session,
+    key: str,
+    *,
+    business_key: str | None,
+    data: dict[str, Any],
+    actor: str | None,
+    operators: OperatorRegistry = default_registry,
+) -> ProcessInstance:
+    """Start the newest version of a process with initial data and run it to its first wait."""
+    definition = latest_definition(session, key)
+    assert definition is not None
+    instance = ProcessInstance(
+        definition=definition,
+        business_key=business_key,
+        state="{}",
+        started_by=actor,
+        started_at=clock.now(),
+    )
+    session.add(instance)
+    session.flush()
+    step = Step(session, instance, actor, operators, fresh_data=data)
+    step.record("started", details={"definition": key, "version": definition.version})
+    wf.run_engine_steps(step.workflow)
+    return step.save()
+
+
+def load_instance(session: Session, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFoundError(f"process instance {instance_id} does not exist")
+    return instance
+
+
+def get_human_task(session: Session, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFoundError(f"task {task_id} does not exist", details={"task_id": task_id})
+    return task
+
+
+def complete_task(
+    session: Session,
+    task_id: int,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    action: str = "task_completed",
+    decision: str | None = None,
+    comment: str | None = None,
+    operators: OperatorRegistry = default_registry,
+) -> HumanTask:
+    """Complete a ready human task with form data and run the workflow to its next wait."""
+    task = get_human_task(session, task_id)
+    if task.status != HumanTaskStatus.READY:
+        raise TaskNotReadyError(
+            f"task {task_id} is {task.status}, not ready", details={"status": str(task.status)}
+        )
+    instance = task.instance
+    _require_running(instance)
+    step = Step(session, instance, actor, operators)
+    now = clock.now()
+    task.status = HumanTaskStatus.COMPLETED
+    task.completed_by = actor
+    task.completed_at = now
+    task.assignee = task.assignee or actor
+    step.record(
+        action,
+        bpmn_id=task.bpmn_id,
+        task_name=task.name,
+        human_task_id=task.id,
+        decision=decision,
+        comment=comment,
+    )
+    wf.complete_user_task(step.workflow, task.task_guid, data)
+    step.save()
+    return task
+
+
+def claim_task(session: Session, task_id: int, username: str) -> HumanTask:
+    """Assign a ready task to a user, unless someone else holds it."""
+    task = get_human_task(session, task_id)
+    if task.status != HumanTaskStatus.READY:
+        raise TaskNotReadyError(f"task {task_id} is {task.status}, not ready")
+    result = session.execute(
+        update(HumanTask)
+        .where(
+            HumanTask.id == task_id,
+            HumanTask.status == HumanTaskStatus.READY,
+            or_(HumanTask.assignee.is_(None), HumanTask.assignee == username),
+        )
+        .values(assignee=username)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(task)
+        raise ConflictError(
+            f"task {task_id} is already claimed by {task.assignee}",
+            details={"assignee": task.assignee},
+        )
+    session.refresh(task)
+    return task
+
+
+def unclaim_task(session: Session, task_id: int, username: str) -> HumanTask:
+    """Give a claimed task back to its candidate groups."""
+    task = get_human_task(session, task_id)
+    if task.assignee != username:
+        raise ConflictError(f"task {task_id} is not claimed by {username}")
+    task.assignee = None
+    session.flush()
+    return task
+
+
+def fire_timers(
+    session: Session,
+    instance_id: int,
+    *,
+    actor: str | None = None,
+    operators: OperatorRegistry = default_registry,
+) -> int:
+    """Fire every due timer of one instance; return how many fired."""
+    instance = load_instance(session, instance_id)
+    if instance.status != InstanceStatus.RUNNING:
+        return 0
+    step = Step(session, instance, actor, operators)
+    before = wf.waiting_timer_ids(step.workflow)
+    wf.fire_timers(step.workflow)
+    fired = before - wf.waiting_timer_ids(step.workflow)
+    for guid in sorted(fired):
+        bpmn_id, name = wf.task_description(step.workflow, guid)
+        step.record("timer_fired", bpmn_id=bpmn_id, task_name=name)
+    step.save()
+    return len(fired)
+
+
+def deliver_message(
+    session: Session,
+    instance_id: int,
+    name: str,
+    payload: dict[str, Any],
+    *,
+    actor: str | None = None,
+    operators: OperatorRegistry = default_registry,
+) -> bool:
+    """Deliver a message to an instance; return False when nothing waits for it."""
+    instance = load_instance(session, instance_id)
+    _require_running(instance)
+    step = Step(session, instance, actor, operators)
+    if not wf.send_message(step.workflow, name, payload):
+        return False
+    step.record("message_received", details={"message": name})
+    step.save()
+    return True
+
+
+def instance_data(session: Session, instance_id: int) -> dict[str, Any]:
+    """Return the current data of an instance (what its next script would see)."""
+    instance = load_instance(session, instance_id)
+    spec, subprocess_specs = spec_cache.get(instance.definition)
+    return wf.workflow_data(serializer.loads(instance.state, spec, subprocess_specs))
+
+
+def history(session: Session, instance_ids: list[int]) -> list[InstanceEvent]:
+    """Return the events of some instances in the order they happened."""
+    if not instance_ids:
+        return []
+    return list(
+        session.scalars(
+            select(InstanceEvent)
+            .where(InstanceEvent.instance_id.in_(instance_ids))
+            .order_by(InstanceEvent.at, InstanceEvent.id)
+        )
+    )
+
+
+def _require_running(instance: ProcessInstance) -> None:
+    if instance.status != InstanceStatus.RUNNING:
+        raise ConflictError(
+            f"process instance {instance.id} is {instance.status}",
+            details={"status": str(instance.status)},
+        )
+
+

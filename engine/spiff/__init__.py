@@ -1,0 +1,1 @@
+"""The adapter that owns SpiffWorkflow. Nothing outside this package imports it."""

@@ -1,0 +1,75 @@
+"""Fire due timers from the `next_timer_at` index, exactly once however many workers run."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import clock, runtime
+from engine.errors import EngineError
+from engine.models import InstanceEvent, InstanceStatus, ProcessInstance
+from engine.operators import OperatorRegistry
+from engine.operators import registry as default_registry
+
+log = logging.getLogger(__name__)
+
+
+def claim_due_instances(session: Session, *, limit: int) -> list[int]:
+    """Select (and on PostgreSQL lock, skipping locked rows) instances with a due timer."""
+    query = (
+        select(ProcessInstance.id)
+        .where(
+            ProcessInstance.next_timer_at <= clock.now(),
+            ProcessInstance.status == InstanceStatus.RUNNING,
+        )
+        .order_by(ProcessInstance.next_timer_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def fire_due_timers(
+    session: Session, *, batch: int = 50, operators: OperatorRegistry = default_registry
+) -> int:
+    """Fire due timers in batches, one commit per batch; return how many fired.
+
+    Each instance fires inside a savepoint: one broken instance is marked
+    `error` and the rest of the batch still fires.
+    """
+    total = 0
+    while True:
+        ids = claim_due_instances(session, limit=batch)
+        if not ids:
+            session.commit()
+            return total
+        for instance_id in ids:
+            total += _fire_one(session, instance_id, operators)
+        session.commit()
+
+
+def _fire_one(session: Session, instance_id: int, operators: OperatorRegistry) -> int:
+    savepoint = session.begin_nested()
+    try:
+        fired = runtime.fire_timers(session, instance_id, actor=None, operators=operators)
+        savepoint.commit()
+        return fired
+    except EngineError as exc:
+        savepoint.rollback()
+        log.warning("timer step of instance %s failed: %s", instance_id, exc)
+        _mark_failed(session, instance_id, exc.message)
+        return 0
+
+
+def _mark_failed(session: Session, instance_id: int, message: str) -> None:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        return
+    instance.status = InstanceStatus.ERROR
+    instance.error = message
+    instance.next_timer_at = None
+    session.add(InstanceEvent(instance_id=instance_id, action="error", comment=message))
+    session.flush()
