@@ -326,3 +326,18 @@ def _require_running(instance: ProcessInstance) -> None:
         )
 
 
+
+
+def record_event(
+    session: Session,
+    instance_id: int,
+    action: str,
+    *,
+    actor: str | None,
+    comment: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> InstanceEvent:
+    """Add a line to an instance's history outside a step (e.g. 'submitted')."""
+    event = InstanceEvent(instance_id=instance_id, actor=actor, action=action, comment=comment, details=details)
+    session.add(event)
+    return event

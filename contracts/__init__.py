@@ -1,0 +1,1 @@
+"""The business: contracts, people and their rights, approval, audit."""

@@ -1,0 +1,66 @@
+"""Who may see and change what. Checked here, in the service layer, not in templates."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+
+from contracts.errors import PermissionDeniedError
+from contracts.models import Contract, ContractStatus, Role, User
+from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance
+
+# Roles that see every department's contracts.
+ORGANISATION_WIDE = (Role.LEGAL, Role.FINANCE, Role.EXECUTIVE, Role.ADMIN, Role.PROCESS_ADMIN, Role.INTEGRATOR)
+DEPARTMENT_READERS = (Role.VIEWER, Role.EDITOR, Role.DEPT_MANAGER)
+DEPARTMENT_WRITERS = (Role.EDITOR, Role.DEPT_MANAGER)
+EDITABLE_STATUSES = (ContractStatus.DRAFT, ContractStatus.REJECTED)
+
+
+def visible_contracts(user: User) -> ColumnElement[bool]:
+    """Return a WHERE clause selecting the contracts a user may see."""
+    if user.has_role(*ORGANISATION_WIDE):
+        return true()
+    clauses: list[ColumnElement[bool]] = [Contract.owner_id == user.id]
+    if user.department_id is not None and user.has_role(*DEPARTMENT_READERS):
+        clauses.append(Contract.department_id == user.department_id)
+    clauses.append(_is_candidate_on_contract(user))
+    return or_(*clauses) if clauses else false()
+
+
+def _is_candidate_on_contract(user: User) -> ColumnElement[bool]:
+    groups = user.group_names
+    candidate = or_(
+        HumanTask.assignee == user.username,
+        HumanTask.completed_by == user.username,
+        exists(
+            select(HumanTaskCandidate.id).where(
+                HumanTaskCandidate.task_id == HumanTask.id,
+                or_(HumanTaskCandidate.username == user.username, HumanTaskCandidate.group_name.in_(groups)),
+            )
+        ),
+    )
+    return exists(
+        select(HumanTask.id)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(and_(ProcessInstance.business_key == Contract.number, candidate))
+    )
+
+
+def can_write_department(user: User, department_id: int) -> bool:
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(*DEPARTMENT_WRITERS) and user.department_id == department_id
+
+
+def require_create(user: User, department_id: int) -> None:
+    if not can_write_department(user, department_id):
+        raise PermissionDeniedError(
+            "you may only draft contracts for your own department",
+            details={"department": "not yours"},
+        )
+
+
+def require_edit(user: User, contract: Contract) -> None:
+    """Owner, an editor/manager of its department, or an admin may edit or submit it."""
+    if contract.owner_id == user.id or can_write_department(user, contract.department_id):
+        return
+    raise PermissionDeniedError(f"you may not change contract {contract.number}")

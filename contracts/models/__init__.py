@@ -1,0 +1,33 @@
+"""Models of the contracts package (identity, contracts, audit)."""
+
+from contracts.models.audit import AuditEntry, AuditHead
+from contracts.models.contract import (
+    Contract,
+    ContractNumberCounter,
+    ContractStatus,
+    ContractTag,
+    ContractType,
+    Counterparty,
+    ExchangeRate,
+    Notification,
+)
+from contracts.models.identity import ApiToken, Department, Group, Membership, Role, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "Contract",
+    "ContractNumberCounter",
+    "ContractStatus",
+    "ContractTag",
+    "ContractType",
+    "Counterparty",
+    "Department",
+    "ExchangeRate",
+    "Group",
+    "Membership",
+    "Notification",
+    "Role",
+    "User",
+]

@@ -1,0 +1,50 @@
+"""Data every installation starts with: contract types, role groups, exchange rates."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts.models import ContractType, Department, ExchangeRate, Group
+from contracts.money import DEFAULT_RATES
+
+CONTRACT_TYPES = {"purchase": "Purchase", "sales": "Sales", "service": "Service", "nda": "NDA"}
+ROLE_GROUPS = {
+    "legal": "Legal review",
+    "finance": "Finance review",
+    "executive": "Executive approval",
+    "process_admin": "Process administrators",
+}
+
+
+def ensure_reference_data(session: Session) -> None:
+    """Insert what is missing; never overwrite what an admin changed."""
+    for code, name in CONTRACT_TYPES.items():
+        if session.scalars(select(ContractType).where(ContractType.code == code)).first() is None:
+            session.add(ContractType(code=code, name=name))
+    for currency, rate in DEFAULT_RATES.items():
+        if session.get(ExchangeRate, currency) is None:
+            session.add(ExchangeRate(currency=currency, rate_to_cny=rate))
+    for name, description in ROLE_GROUPS.items():
+        ensure_group(session, name, description)
+    session.flush()
+
+
+def ensure_group(session: Session, name: str, description: str = "") -> Group:
+    group = session.scalars(select(Group).where(Group.name == name)).first()
+    if group is None:
+        group = Group(name=name, description=description)
+        session.add(group)
+        session.flush()
+    return group
+
+
+def ensure_department(session: Session, code: str, name: str) -> Department:
+    """Create a department and its manager group (`dept_manager:<code>`)."""
+    department = session.scalars(select(Department).where(Department.code == code)).first()
+    if department is None:
+        department = Department(code=code, name=name)
+        session.add(department)
+        session.flush()
+    ensure_group(session, department.manager_group, f"Managers of {name}")
+    return department

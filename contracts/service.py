@@ -1,0 +1,250 @@
+"""Contract use cases: create, edit, submit, read, list, timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from contracts import access, audit
+from contracts.actor import Actor
+from contracts.contract_input import ContractInput, parse_contract_input
+from contracts.errors import ContractNotFoundError, ContractStateError, ValidationError
+from contracts.models import (
+    Contract,
+    ContractStatus,
+    ContractTag,
+    ContractType,
+    Counterparty,
+    Department,
+)
+from contracts.money import to_cny
+from contracts.numbering import next_contract_number
+from contracts.settings import ApprovalSettings
+from engine import clock, runtime
+from engine.models import InstanceEvent, ProcessInstance
+
+APPROVAL_PROCESS = "contract_approval"
+TIMELINE_HIDDEN = {"started", "completed", "timer_fired", "task_completed"}
+
+
+def create_contract(session: Session, raw: Any, actor: Actor) -> Contract:
+    """Create a draft contract owned by the actor."""
+    data = parse_contract_input(session, raw, partial=False)
+    access.require_create(actor.user, data["department"].id)
+    currency = data.values.get("currency", "CNY")
+    contract = Contract(
+        number=next_contract_number(session),
+        title=data["title"],
+        contract_type=data["contract_type"],
+        status=ContractStatus.DRAFT,
+        amount=data["amount"],
+        currency=currency,
+        amount_cny=to_cny(session, data["amount"], currency),
+        department=data["department"],
+        counterparty=_counterparty(session, data["counterparty"]),
+        owner=actor.user,
+        custom_fields={},
+    )
+    _apply_optional(session, contract, data)
+    session.add(contract)
+    session.flush()
+    audit.record(session, "contract.create", actor=actor.username, object_type="contract",
+                 object_id=contract.id, ip=actor.ip, details={"number": contract.number})
+    return contract
+
+
+def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) -> Contract:
+    """Edit a draft (or a rejected contract awaiting revision); partial update."""
+    contract = get_contract(session, contract_id, actor, audit_view=False)
+    access.require_edit(actor.user, contract)
+    if contract.status not in access.EDITABLE_STATUSES:
+        raise ContractStateError(
+            f"contract {contract.number} is {contract.status}; only draft or rejected contracts can be edited",
+            details={"status": str(contract.status)},
+        )
+    data = parse_contract_input(session, raw, partial=True, current=_current_values(contract))
+    if "department" in data and data["department"].id != contract.department_id:
+        access.require_create(actor.user, data["department"].id)
+    changed = sorted(data.values)
+    for name in ("title", "amount", "currency", "contract_type", "department"):
+        if name in data:
+            setattr(contract, name, data[name])
+    if "counterparty" in data:
+        contract.counterparty = _counterparty(session, data["counterparty"])
+    _apply_optional(session, contract, data)
+    contract.amount_cny = to_cny(session, contract.amount, contract.currency)
+    contract.updated_at = clock.now()
+    session.flush()
+    audit.record(session, "contract.edit", actor=actor.username, object_type="contract",
+                 object_id=contract.id, ip=actor.ip, details={"fields": changed})
+    return contract
+
+
+def submit_contract(
+    session: Session, contract_id: int, actor: Actor, settings: ApprovalSettings
+) -> Contract:
+    """Start the approval process for a draft; the contract goes `in_review`."""
+    contract = get_contract(session, contract_id, actor, audit_view=False)
+    access.require_edit(actor.user, contract)
+    if contract.status != ContractStatus.DRAFT:
+        raise ContractStateError(
+            f"contract {contract.number} is {contract.status}; only a draft can be submitted",
+            details={"status": str(contract.status)},
+        )
+    _require_complete_for_submission(contract)
+    contract.status = ContractStatus.IN_REVIEW
+    contract.updated_at = clock.now()
+    session.flush()
+    instance = runtime.start_instance(
+        session,
+        APPROVAL_PROCESS,
+        business_key=contract.number,
+        data={
+            "contract_id": contract.id,
+            "contract_number": contract.number,
+            "drafter": contract.owner.username,
+            "sla_period": settings.sla_period,
+            "sla_escalation_period": settings.sla_escalation_period,
+        },
+        actor=actor.username,
+    )
+    contract.process_instance_id = instance.id
+    runtime.record_event(session, instance.id, "submitted", actor=actor.username)
+    audit.record(session, "contract.submit", actor=actor.username, object_type="contract",
+                 object_id=contract.id, ip=actor.ip, details={"process_instance_id": instance.id})
+    session.flush()
+    return contract
+
+
+def get_contract(session: Session, contract_id: int, actor: Actor, *, audit_view: bool = True) -> Contract:
+    """Return a contract the actor may see (404 when it doesn't exist or is hidden)."""
+    contract = session.scalars(
+        select(Contract).where(Contract.id == contract_id, access.visible_contracts(actor.user))
+    ).first()
+    if contract is None:
+        raise ContractNotFoundError(f"contract {contract_id} does not exist")
+    if audit_view:
+        audit.record(session, "contract.view", actor=actor.username, object_type="contract",
+                     object_id=contract.id, ip=actor.ip)
+    return contract
+
+
+@dataclass
+class ContractFilters:
+    q: str | None = None
+    status: str | None = None
+    contract_type: str | None = None
+    department: str | None = None
+    tag: str | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    expires_before: date | None = None
+    expires_after: date | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Page:
+    items: list[Contract]
+    total: int
+    page: int
+    per_page: int
+
+
+def list_contracts(session: Session, filters: ContractFilters, actor: Actor) -> Page:
+    """Return one page of the contracts the actor may see, newest first."""
+    query = _filtered(select(Contract).where(access.visible_contracts(actor.user)), filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(Contract.created_at.desc(), Contract.id.desc())
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    ).all()
+    return Page(items=list(items), total=total, page=filters.page, per_page=filters.per_page)
+
+
+def timeline(session: Session, contract_id: int, actor: Actor) -> list[InstanceEvent]:
+    """Return the approval history of a contract across all its process instances."""
+    contract = get_contract(session, contract_id, actor, audit_view=False)
+    instance_ids = list(
+        session.scalars(select(ProcessInstance.id).where(ProcessInstance.business_key == contract.number))
+    )
+    return [e for e in runtime.history(session, instance_ids) if e.action not in TIMELINE_HIDDEN]
+
+
+def set_status(session: Session, contract: Contract, status: ContractStatus) -> ContractStatus:
+    """Move a contract to a status (called by the `contracts/SetStatus` operator)."""
+    previous = contract.status
+    contract.status = status
+    contract.updated_at = clock.now()
+    return previous
+
+
+def _filtered(query: Select[tuple[Contract]], f: ContractFilters) -> Select[tuple[Contract]]:
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        query = query.outerjoin(Counterparty, Counterparty.id == Contract.counterparty_id).where(
+            or_(Contract.title.ilike(like), Contract.number.ilike(like), Counterparty.name.ilike(like))
+        )
+    if f.status:
+        query = query.where(Contract.status == f.status)
+    if f.contract_type:
+        query = query.join(ContractType, ContractType.id == Contract.contract_type_id).where(
+            ContractType.code == f.contract_type
+        )
+    if f.department:
+        query = query.join(Department, Department.id == Contract.department_id).where(
+            Department.code == f.department
+        )
+    if f.tag:
+        query = query.where(
+            Contract.id.in_(select(ContractTag.contract_id).where(ContractTag.tag == f.tag))
+        )
+    if f.amount_min is not None:
+        query = query.where(Contract.amount_cny >= f.amount_min)
+    if f.amount_max is not None:
+        query = query.where(Contract.amount_cny <= f.amount_max)
+    if f.expires_before:
+        query = query.where(Contract.expiry_date <= f.expires_before)
+    if f.expires_after:
+        query = query.where(Contract.expiry_date >= f.expires_after)
+    return query
+
+
+def _counterparty(session: Session, name: str) -> Counterparty:
+    found = session.scalars(select(Counterparty).where(Counterparty.name == name)).first()
+    if found is None:
+        found = Counterparty(name=name)
+        session.add(found)
+    return found
+
+
+def _apply_optional(session: Session, contract: Contract, data: ContractInput) -> None:
+    for name in ("effective_date", "expiry_date", "auto_renew", "notice_days", "custom_fields", "description"):
+        if name in data:
+            setattr(contract, name, data[name])
+    if "tags" in data:
+        contract.tag_rows = [ContractTag(tag=tag) for tag in data["tags"]]
+
+
+def _current_values(contract: Contract) -> dict[str, Any]:
+    return {
+        "effective_date": contract.effective_date,
+        "expiry_date": contract.expiry_date,
+        "contract_type": contract.contract_type,
+        "custom_fields": contract.custom_fields,
+    }
+
+
+def _require_complete_for_submission(contract: Contract) -> None:
+    missing = {}
+    if contract.counterparty is None:
+        missing["counterparty"] = ["is required before submission"]
+    if missing:
+        raise ValidationError(missing, "the contract is incomplete")

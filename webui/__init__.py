@@ -1,0 +1,56 @@
+"""The Flask application: pages, the JSON API and the Celery wiring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from webui.config import load_config
+from webui.extensions import csrf, db, login_manager
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the app (embedded or distributed mode by configuration)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(load_config(config))
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from contracts.operators import register_operators
+    from engine import jobs
+    from engine.operators import registry
+
+    if "contracts/SetStatus" not in registry:
+        register_operators(registry)
+    jobs.configure(session=lambda: db.session, operators=registry)
+
+    from webui import auth, errors, security
+    from webui.celery_app import celery_init_app
+    from webui.ticker import install_ticker
+
+    errors.install(app)
+    security.install(app)
+    auth.install(app)
+    celery_init_app(app)
+    install_ticker(app)
+    _register_blueprints(app)
+
+    from webui.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webui.api import bp as api_bp
+    from webui.contracts import bp as contracts_bp
+    from webui.health import bp as health_bp
+    from webui.inbox import bp as inbox_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(contracts_bp)
+    app.register_blueprint(inbox_bp)

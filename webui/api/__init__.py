@@ -1,0 +1,9 @@
+"""The JSON REST API under /api/v1 (see shared/API.md and /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from webui.api import auth_api, contracts_api, openapi_api, tasks_api  # noqa: E402,F401

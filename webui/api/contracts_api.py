@@ -1,0 +1,99 @@
+"""Contracts: create, list, read, edit, submit, timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import login_required
+
+from contracts import service
+from webui.api import bp
+from webui.api.params import QueryReader
+from webui.api.schemas import STATUSES, contract_json, event_json
+from webui.api.spec import json_body, operation, query
+from webui.auth import current_actor
+from webui.extensions import db
+from webui.settings import approval_settings
+
+_LIST_PARAMS = [
+    query("q", {"type": "string"}, "keyword in number, title or counterparty"),
+    query("status", {"type": "string", "enum": STATUSES}),
+    query("contract_type", {"type": "string"}),
+    query("department", {"type": "string"}),
+    query("tag", {"type": "string"}),
+    query("amount_min", {"type": "string"}, "CNY"),
+    query("amount_max", {"type": "string"}, "CNY"),
+    query("expires_before", {"type": "string", "format": "date"}),
+    query("expires_after", {"type": "string", "format": "date"}),
+    query("page", {"type": "integer", "minimum": 1}),
+    query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
+
+
+@operation(bp, "/contracts", "POST", summary="Create a draft contract", tags=["contracts"],
+           body="ContractInput", responses={201: "Contract", 400: None, 401: None, 403: None, 415: None, 422: None})
+@login_required
+def create_contract() -> tuple[dict[str, Any], int]:
+    contract = service.create_contract(db.session, json_body(), current_actor())
+    db.session.commit()
+    return contract_json(contract), 201
+
+
+@operation(bp, "/contracts", "GET", summary="List contracts you may see", tags=["contracts"],
+           params=_LIST_PARAMS, responses={200: "ContractPage", 401: None, 422: None})
+@login_required
+def list_contracts() -> dict[str, Any]:
+    read = QueryReader()
+    filters = service.ContractFilters(
+        q=read.text("q"),
+        status=read.choice("status", tuple(STATUSES)),
+        contract_type=read.text("contract_type"),
+        department=read.text("department"),
+        tag=read.text("tag"),
+        amount_min=read.decimal("amount_min"),
+        amount_max=read.decimal("amount_max"),
+        expires_before=read.day("expires_before"),
+        expires_after=read.day("expires_after"),
+        page=read.integer("page", 1, 1, 100000),
+        per_page=read.integer("per_page", 20, 1, 100),
+    )
+    read.done()
+    page = service.list_contracts(db.session, filters, current_actor())
+    return {"items": [contract_json(c) for c in page.items], "total": page.total,
+            "page": page.page, "per_page": page.per_page}
+
+
+@operation(bp, "/contracts/<int:contract_id>", "GET", summary="One contract", tags=["contracts"],
+           responses={200: "Contract", 401: None, 404: None})
+@login_required
+def get_contract(contract_id: int) -> dict[str, Any]:
+    contract = service.get_contract(db.session, contract_id, current_actor())
+    db.session.commit()
+    return contract_json(contract)
+
+
+@operation(bp, "/contracts/<int:contract_id>", "PATCH", summary="Edit a draft (partial)", tags=["contracts"],
+           body="ContractInput",
+           responses={200: "Contract", 400: None, 401: None, 403: None, 404: None, 409: None, 415: None, 422: None})
+@login_required
+def patch_contract(contract_id: int) -> dict[str, Any]:
+    contract = service.update_contract(db.session, contract_id, json_body(), current_actor())
+    db.session.commit()
+    return contract_json(contract)
+
+
+@operation(bp, "/contracts/<int:contract_id>/submit", "POST", summary="Start the approval process",
+           tags=["contracts"], responses={200: "Contract", 401: None, 403: None, 404: None, 409: None, 422: None})
+@login_required
+def submit_contract(contract_id: int) -> dict[str, Any]:
+    contract = service.submit_contract(db.session, contract_id, current_actor(), approval_settings())
+    db.session.commit()
+    return contract_json(contract)
+
+
+@operation(bp, "/contracts/<int:contract_id>/timeline", "GET", summary="The approval history",
+           tags=["contracts"], responses={200: "Timeline", 401: None, 404: None})
+@login_required
+def contract_timeline(contract_id: int) -> dict[str, Any]:
+    events = service.timeline(db.session, contract_id, current_actor())
+    return {"items": [event_json(e) for e in events]}

@@ -1,0 +1,13 @@
+"""GET /api/v1/openapi.json, generated from the declared operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webui.api import bp
+from webui.api.spec import openapi_document
+
+
+@bp.get("/openapi.json")
+def openapi() -> dict[str, Any]:
+    return openapi_document()

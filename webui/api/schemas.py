@@ -1,0 +1,225 @@
+"""JSON shapes of the API: JSON Schema for OpenAPI, and the functions that produce them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.inbox import TaskView
+from contracts.models import Contract
+from engine.models import InstanceEvent
+
+_STR = {"type": "string"}
+_NULL_STR = {"type": ["string", "null"]}
+_DATE = {"type": ["string", "null"], "format": "date"}
+_TS = {"type": "string", "format": "date-time"}
+_MONEY = {"type": "string", "pattern": r"^\d+\.\d{2}$", "examples": ["2000000.00"]}
+STATUSES = [
+    "draft", "in_review", "approved", "rejected", "out_for_signature", "active",
+    "expiring", "expired", "renewed", "terminated", "cancelled",
+]
+
+COMPONENTS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {"code": _STR, "message": _STR, "details": {}},
+            }
+        },
+    },
+    "TokenRequest": {
+        "type": "object",
+        "required": ["username", "password"],
+        "properties": {"username": _STR, "password": _STR},
+    },
+    "Token": {
+        "type": "object",
+        "required": ["token", "expires_at"],
+        "properties": {"token": _STR, "expires_at": _TS},
+    },
+    "ContractInput": {
+        "type": "object",
+        "properties": {
+            "title": _STR,
+            "contract_type": {**_STR, "description": "purchase, sales, service, nda or an admin-defined type"},
+            "amount": {"type": ["string", "number"], "description": "decimal, e.g. \"2000000.00\""},
+            "currency": {**_STR, "description": "ISO 4217, default CNY"},
+            "department": {**_STR, "description": "department code"},
+            "counterparty": _STR,
+            "effective_date": _DATE,
+            "expiry_date": _DATE,
+            "auto_renew": {"type": "boolean"},
+            "notice_days": {"type": "integer", "minimum": 0},
+            "tags": {"type": "array", "items": _STR},
+            "custom_fields": {"type": "object"},
+            "description": _STR,
+        },
+    },
+    "Contract": {
+        "type": "object",
+        "required": ["id", "number", "title", "contract_type", "status", "amount", "currency", "amount_cny",
+                     "department", "counterparty", "owner", "created_at", "updated_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {**_STR, "examples": ["HT-2026-000123"]},
+            "title": _STR,
+            "contract_type": _STR,
+            "status": {"type": "string", "enum": STATUSES},
+            "amount": _MONEY,
+            "currency": _STR,
+            "amount_cny": _MONEY,
+            "department": _STR,
+            "counterparty": _NULL_STR,
+            "effective_date": _DATE,
+            "expiry_date": _DATE,
+            "auto_renew": {"type": "boolean"},
+            "notice_days": {"type": "integer"},
+            "tags": {"type": "array", "items": _STR},
+            "custom_fields": {"type": "object"},
+            "description": _STR,
+            "owner": _STR,
+            "created_at": _TS,
+            "updated_at": _TS,
+            "process_instance_id": {"type": ["integer", "null"]},
+        },
+    },
+    "ContractPage": {
+        "type": "object",
+        "required": ["items", "total", "page", "per_page"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Contract"}},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+    },
+    "TimelineEvent": {
+        "type": "object",
+        "required": ["at", "actor", "action", "task", "decision", "comment"],
+        "properties": {
+            "at": _TS,
+            "actor": _NULL_STR,
+            "action": _STR,
+            "task": _NULL_STR,
+            "decision": _NULL_STR,
+            "comment": _NULL_STR,
+            "details": {"type": ["object", "null"]},
+        },
+    },
+    "Timeline": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEvent"}}},
+    },
+    "Task": {
+        "type": "object",
+        "required": ["id", "name", "bpmn_id", "process_instance_id", "contract_id", "candidate_groups",
+                     "assignee", "created_at", "due_at", "form"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": _STR,
+            "bpmn_id": _STR,
+            "status": _STR,
+            "process_instance_id": {"type": "integer"},
+            "contract_id": {"type": ["integer", "null"]},
+            "contract_number": _NULL_STR,
+            "candidate_groups": {"type": "array", "items": _STR},
+            "candidate_users": {"type": "array", "items": _STR},
+            "assignee": _NULL_STR,
+            "created_at": _TS,
+            "due_at": {"type": ["string", "null"], "format": "date-time"},
+            "overdue": {"type": "boolean"},
+            "form": {"description": "the form's schema file name, or (single task) the JSON Schema itself"},
+            "ui_schema": {"type": "object"},
+            "contract": {"$ref": "#/components/schemas/Contract"},
+        },
+    },
+    "TaskPage": {
+        "type": "object",
+        "required": ["items", "total"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+    },
+    "TaskCompletion": {
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"type": "object", "description": "validated against the task's form"}},
+    },
+    "TaskCompleted": {
+        "type": "object",
+        "required": ["task", "contract"],
+        "properties": {
+            "task": {"$ref": "#/components/schemas/Task"},
+            "contract": {"anyOf": [{"$ref": "#/components/schemas/Contract"}, {"type": "null"}]},
+        },
+    },
+}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def contract_json(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": contract.id,
+        "number": contract.number,
+        "title": contract.title,
+        "contract_type": contract.contract_type.code,
+        "status": str(contract.status),
+        "amount": f"{contract.amount:.2f}",
+        "currency": contract.currency,
+        "amount_cny": f"{contract.amount_cny:.2f}",
+        "department": contract.department.code,
+        "counterparty": contract.counterparty.name if contract.counterparty else None,
+        "effective_date": _iso(contract.effective_date),
+        "expiry_date": _iso(contract.expiry_date),
+        "auto_renew": contract.auto_renew,
+        "notice_days": contract.notice_days,
+        "tags": contract.tags,
+        "custom_fields": contract.custom_fields or {},
+        "description": contract.description or "",
+        "owner": contract.owner.username,
+        "created_at": _iso(contract.created_at),
+        "updated_at": _iso(contract.updated_at),
+        "process_instance_id": contract.process_instance_id,
+    }
+
+
+def task_json(view: TaskView, *, now: Any = None) -> dict[str, Any]:
+    task = view.task
+    return {
+        "id": task.id,
+        "name": task.name,
+        "bpmn_id": task.bpmn_id,
+        "status": str(task.status),
+        "process_instance_id": task.instance_id,
+        "contract_id": view.contract.id if view.contract else None,
+        "contract_number": view.contract.number if view.contract else None,
+        "candidate_groups": task.candidate_groups,
+        "candidate_users": task.candidate_users,
+        "assignee": task.assignee,
+        "created_at": _iso(task.created_at),
+        "due_at": _iso(task.due_at),
+        "overdue": bool(now and task.due_at and task.due_at < now),
+        "form": task.form_schema or "approval.schema.json",
+    }
+
+
+def event_json(event: InstanceEvent) -> dict[str, Any]:
+    return {
+        "at": _iso(event.at),
+        "actor": event.actor,
+        "action": event.action,
+        "task": event.task_name,
+        "decision": event.decision,
+        "comment": event.comment,
+        "details": event.details,
+    }

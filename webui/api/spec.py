@@ -1,0 +1,148 @@
+"""Declare each API operation once: route, input schema, responses -> OpenAPI 3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, request
+
+from contracts.errors import ValidationError
+from webui.api.schemas import COMPONENTS
+
+ERROR_RESPONSES = {
+    400: "Malformed request (e.g. invalid JSON)",
+    401: "Not signed in / no valid bearer token",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict with the current state",
+    413: "Body too large",
+    415: "Body is not JSON",
+    422: "Invalid input; details name each bad field",
+}
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    tags: list[str]
+    body: str | None
+    responses: dict[int, str | None]
+    params: list[dict[str, Any]] = field(default_factory=list)
+    auth: bool = True
+
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tags: list[str],
+    body: str | None = None,
+    responses: dict[int, str | None],
+    params: list[dict[str, Any]] | None = None,
+    auth: bool = True,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view on `bp` and describe it for the OpenAPI document."""
+    path = (bp.url_prefix or "") + rule
+    OPERATIONS.append(Operation(method.lower(), path, summary, tags, body, responses, params or [], auth))
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, **kwargs)
+
+        bp.add_url_rule(rule, view.__name__, wrapper, methods=[method.upper()])
+        return wrapper
+
+    return decorate
+
+
+def query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def json_body() -> Any:
+    """Return the parsed JSON body; 415 when not JSON, 400 when malformed."""
+    from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+    if not request.is_json:
+        raise UnsupportedMediaType("send the body as application/json")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest("the body is not valid JSON")
+    return data
+
+
+def json_object() -> dict[str, Any]:
+    data = json_body()
+    if not isinstance(data, dict):
+        raise ValidationError({"body": ["must be a JSON object"]})
+    return data
+
+
+def _path_to_openapi(path: str) -> tuple[str, list[dict[str, Any]]]:
+    import re
+
+    params = []
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", path):
+        schema = {"type": "integer"} if converter == "int" else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path), params
+
+
+def openapi_document() -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document from the declared operations."""
+    paths: dict[str, Any] = {}
+    for op in OPERATIONS:
+        path, path_params = _path_to_openapi(op.path)
+        responses: dict[str, Any] = {}
+        for status, schema in sorted(op.responses.items()):
+            description = ERROR_RESPONSES.get(status, "OK")
+            ref = schema or ("Error" if status >= 400 else None)
+            entry: dict[str, Any] = {"description": description}
+            if ref:
+                entry["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+            responses[str(status)] = entry
+        item: dict[str, Any] = {
+            "summary": op.summary,
+            "tags": op.tags,
+            "operationId": f"{op.method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+            "parameters": path_params + op.params,
+            "responses": responses,
+        }
+        if op.body:
+            item["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.body}"}}},
+            }
+        if not op.auth:
+            item["security"] = []
+        paths.setdefault(path, {})[op.method] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ContractFlow API",
+            "version": "1.0.0",
+            "description": "Contracts, approval tasks and their history. Money is a decimal string, "
+            "dates ISO 8601. Errors: {\"error\": {\"code\", \"message\", \"details\"}}.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        "paths": paths,
+        "components": {
+            "schemas": COMPONENTS,
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }

@@ -1,0 +1,93 @@
+"""Sessions (Flask-Login) for pages, bearer tokens for the API, and the login page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from contracts import accounts, audit
+from contracts.actor import Actor
+from contracts.errors import AuthenticationError
+from contracts.models import User
+from webui.extensions import db, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def current_actor() -> Actor:
+    """The acting user of this request, for the service layer."""
+    return Actor(user=current_user._get_current_object(), ip=client_ip())
+
+
+def install(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in."
+    app.register_blueprint(bp)
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def _load_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        g.token_auth = True
+        return accounts.user_for_token(db.session, header.removeprefix("Bearer ").strip())
+
+    @login_manager.unauthorized_handler
+    def _unauthorized() -> Response:
+        from webui.errors import error_response, wants_json
+
+        if wants_json():
+            return error_response(401, "unauthorized", "sign in or send a valid bearer token")
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    @app.context_processor
+    def _inject() -> dict[str, object]:
+        return {"demo_mode": current_app.config["DEMO_MODE"]}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        try:
+            user = accounts.authenticate(db.session, username, request.form.get("password", ""), ip=client_ip())
+        except AuthenticationError as exc:
+            audit.record(db.session, "login.failed", actor=username or None, ip=client_ip())
+            db.session.commit()
+            flash(exc.message, "error")
+            return render_template("auth/login.html", username=username), 401
+        login_user(user)
+        audit.record(db.session, "login", actor=user.username, ip=client_ip())
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+    return render_template("auth/login.html", username="")
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    audit.record(db.session, "logout", actor=current_user.username, ip=client_ip())
+    db.session.commit()
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+def home() -> Response:
+    return redirect(url_for("inbox.index"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,76 @@
+"""The `contractflow` command: init-db, demo, deploy-processes, run, and Flask's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from webui.extensions import db
+
+
+def upgrade_database(app: Flask) -> None:
+    """Run the Alembic migrations to head, reference data, and deploy shipped processes."""
+    from alembic import command
+
+    from contracts.reference_data import ensure_reference_data
+    from engine.definitions import deploy_directory
+    from webui.migrations import alembic_config
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), "head")
+    ensure_reference_data(db.session)
+    deploy_directory(db.session, app.config["PROCESSES_DIR"], actor="system")
+    db.session.commit()
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database, then deploy the shipped processes."""
+    upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo("database is at the newest schema; shipped processes deployed")
+
+
+@click.command("deploy-processes")
+@click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def deploy_processes_command(directory: Path | None) -> None:
+    """Deploy the BPMN/DMN files of a directory (default: processes/) as new versions."""
+    from engine.definitions import deploy_directory
+
+    deployed = deploy_directory(db.session, directory or current_app.config["PROCESSES_DIR"], actor="cli")
+    db.session.commit()
+    for definition in deployed:
+        click.echo(f"{definition.key} v{definition.version} ({definition.checksum[:12]})")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo departments and users (idempotent) and print the accounts."""
+    from contracts.demo import DEMO_PASSWORD, USERS, load_demo_data
+
+    created = load_demo_data(db.session)
+    db.session.commit()
+    click.echo(f"demo data ready ({len(created)} user(s) created). Sign in at /login with:")
+    for username, (_, roles, dept) in USERS.items():
+        click.echo(f"  {username:<11} {'/'.join(map(str, roles)):<22} {dept or '-':<12} password {DEMO_PASSWORD}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(deploy_processes_command)
+    app.cli.add_command(demo_command)
+
+
+def _create_app() -> Flask:
+    from webui import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    """Entry point of the `contractflow` console script."""
+    FlaskGroup(create_app=_create_app, help="ContractFlow administration commands.")()

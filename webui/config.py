@@ -1,0 +1,84 @@
+"""Configuration from environment variables, with embedded-mode defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Use SECRET_KEY, else a random key kept in instance/ so sessions survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app configuration; `overrides` (tests) win over the environment."""
+    overrides = overrides or {}
+    instance_dir = Path(overrides.get("INSTANCE_DIR") or os.environ.get("CONTRACTFLOW_INSTANCE_DIR") or REPO_ROOT / "instance")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'contractflow.db'}"
+    broker_url = os.environ.get("CELERY_BROKER_URL")
+    embedded = not broker_url
+    config: dict[str, Any] = {
+        "INSTANCE_DIR": instance_dir,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": None,
+        "DEMO_MODE": _flag("CONTRACTFLOW_DEMO", False),
+        "EMBEDDED": embedded,
+        "TICKER_ENABLED": _flag("CONTRACTFLOW_TICKER", embedded),
+        "TICKER_INTERVAL_SECONDS": float(os.environ.get("CONTRACTFLOW_TICKER_INTERVAL", "5")),
+        "PROCESSES_DIR": REPO_ROOT / "processes",
+        "FORMS_DIR": REPO_ROOT / "forms",
+        "APPROVAL_SLA_PERIOD": os.environ.get("CONTRACTFLOW_APPROVAL_SLA", "P3D"),
+        "APPROVAL_ESCALATION_PERIOD": os.environ.get("CONTRACTFLOW_APPROVAL_ESCALATION", "P6D"),
+        "API_TOKEN_TTL": timedelta(hours=int(os.environ.get("CONTRACTFLOW_TOKEN_TTL_HOURS", "12"))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("CONTRACTFLOW_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "CELERY": {
+            "broker_url": broker_url or "memory://",
+            "task_always_eager": embedded,
+            "task_eager_propagates": True,
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "beat_schedule": {
+                "fire-due-timers": {
+                    "task": "engine.fire_due_timers",
+                    "schedule": float(os.environ.get("CONTRACTFLOW_TIMER_INTERVAL", "5")),
+                },
+            },
+        },
+    }
+    if database_url.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _secret_key(Path(config["INSTANCE_DIR"]))
+    return config

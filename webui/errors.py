@@ -1,0 +1,88 @@
+"""One error handler: JSON `{"error": {code, message, details}}` or an HTML page."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from contracts.errors import AuthenticationError, LoginThrottledError
+from engine.errors import (
+    ConflictError,
+    EngineError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    WorkflowStepError,
+)
+from webui.extensions import db
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_KIND: list[tuple[type[EngineError], int]] = [
+    (LoginThrottledError, 429),
+    (AuthenticationError, 401),
+    (InvalidInputError, 422),
+    (NotFoundError, 404),
+    (ForbiddenError, 403),
+    (ConflictError, 409),
+    (WorkflowStepError, 500),
+]
+
+
+def status_for(error: EngineError) -> int:
+    for kind, status in STATUS_BY_KIND:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
+    if wants_json():
+        response = Response(
+            response=_json({"error": {"code": code, "message": message, "details": details}}),
+            status=status,
+            mimetype="application/json",
+        )
+    else:
+        html = render_template("error.html", status=status, code=code, message=message, details=details)
+        response = Response(html, status=status, mimetype="text/html")
+    return response
+
+
+def _json(payload: Any) -> str:
+    from flask import json
+
+    return json.dumps(payload)
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(EngineError)
+    def _engine_error(error: EngineError) -> Response:
+        db.session.rollback()
+        status = status_for(error)
+        if status >= 500:
+            log.error("step failed: %s", error.message)
+        return error_response(status, error.code, error.message, error.details)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        code = (error.name or "error").lower().replace(" ", "_")
+        if error.code == 400 and "CSRF" in (error.description or ""):
+            code = "csrf_failed"
+        return error_response(error.code or 500, code, error.description or error.name, None)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        db.session.rollback()
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "something went wrong on our side; it has been logged")

@@ -1,0 +1,9 @@
+"""HTML pages: inbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+from webui.inbox import views  # noqa: E402,F401

@@ -1,0 +1,31 @@
+"""Security headers and CSRF for browser forms (bearer-token API calls are exempt)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from webui.extensions import csrf
+
+
+def install(app: Flask) -> None:
+    @app.before_request
+    def _csrf() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return
+        if request.path == "/api/v1/auth/token":
+            return
+        csrf.protect()
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response

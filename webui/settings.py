@@ -1,0 +1,22 @@
+"""Objects built from the app configuration, handed to the service layer."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from contracts.forms import FormLibrary
+from contracts.settings import ApprovalSettings
+
+
+def approval_settings() -> ApprovalSettings:
+    return ApprovalSettings(
+        sla_period=current_app.config["APPROVAL_SLA_PERIOD"],
+        sla_escalation_period=current_app.config["APPROVAL_ESCALATION_PERIOD"],
+    )
+
+
+def form_library() -> FormLibrary:
+    library = current_app.extensions.get("cf_forms")
+    if library is None:
+        library = current_app.extensions["cf_forms"] = FormLibrary(current_app.config["FORMS_DIR"])
+    return library

@@ -1,0 +1,41 @@
+"""The embedded mode's small in-process ticker: fires due timers every few seconds.
+
+It starts with the first request a serving process handles (so CLI commands
+and tests never start it) and is off in the distributed mode, where celery
+beat schedules the same job.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def install_ticker(app: Flask) -> None:
+    if not app.config.get("TICKER_ENABLED") or app.testing:
+        return
+    started = threading.Event()
+
+    @app.before_request
+    def _start_ticker() -> None:
+        if not started.is_set():
+            started.set()
+            threading.Thread(target=_run, args=(app, started), name="cf-ticker", daemon=True).start()
+
+
+def _run(app: Flask, started: threading.Event) -> None:
+    from engine.jobs import fire_due_timers
+
+    interval = float(app.config["TICKER_INTERVAL_SECONDS"])
+    stop = threading.Event()
+    while not stop.wait(interval):
+        try:
+            fired = fire_due_timers.delay()
+            if fired and getattr(fired, "result", 0):
+                log.info("ticker fired %s timer(s)", fired.result)
+        except Exception:
+            log.exception("ticker: firing due timers failed")
