@@ -76,9 +76,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             },
         },
     }
-    if database_url.startswith("sqlite"):
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
     config.update(overrides)
+    # Decide on the final URL: an override may point a SQLite-default environment at
+    # PostgreSQL, whose driver rejects SQLite's `timeout` connect argument.
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides and str(
+        config["SQLALCHEMY_DATABASE_URI"]
+    ).startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _secret_key(Path(config["INSTANCE_DIR"]))
     return config
