@@ -21,6 +21,7 @@ from engine.errors import (
     ConflictError,
     NotFoundError,
     TaskNotReadyError,
+    WorkflowStepError,
 )
 from engine.models import (
     HumanTask,
@@ -57,7 +58,7 @@ class Step:
             self.workflow = wf.new_workflow(spec, subprocess_specs, self._call_operator)
             wf.seed_data(self.workflow, fresh_data)
         else:
-            self.workflow = serializer.loads(instance.state, spec, subprocess_specs)
+            self.workflow = _restore(instance, spec, subprocess_specs)
             wf.attach_caller(self.workflow, self._call_operator)
 
     def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
@@ -140,6 +141,16 @@ class Step:
                 HumanTaskCandidate(username=u) for u in task.candidate_users
             ]
             self.session.add(row)
+
+
+def _restore(instance: ProcessInstance, spec: Any, subprocess_specs: dict[str, Any]) -> Any:
+    try:
+        return serializer.loads(instance.state, spec, subprocess_specs)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise WorkflowStepError(
+            f"the saved state of process instance {instance.id} cannot be read: {exc!r}",
+            details={"process_instance_id": instance.id},
+        ) from exc
 
 
 def start_instance(
@@ -302,7 +313,7 @@ def instance_data(session: Session, instance_id: int) -> dict[str, Any]:
     """Return the current data of an instance (what its next script would see)."""
     instance = load_instance(session, instance_id)
     spec, subprocess_specs = spec_cache.get(instance.definition)
-    return wf.workflow_data(serializer.loads(instance.state, spec, subprocess_specs))
+    return wf.workflow_data(_restore(instance, spec, subprocess_specs))
 
 
 def history(session: Session, instance_ids: list[int]) -> list[InstanceEvent]:

@@ -80,3 +80,21 @@ class ApiClient:
         response = self.complete(task["id"], {"decision": "approve", "comment": comment})
         assert response.status_code == 200, response.get_json()
         return response.get_json()
+
+
+def add_user(app: Any, username: str, *, roles: list[str], groups: list[str], department: str | None = None) -> None:
+    """Create a user (password demo1234) with roles and candidate-group memberships."""
+    from sqlalchemy import select
+
+    from contracts.accounts import hash_password
+    from contracts.models import Department, Membership, User
+    from contracts.reference_data import ensure_group
+    from webui.extensions import db
+
+    with app.app_context():
+        dept = db.session.scalars(select(Department).where(Department.code == department)).first() if department else None
+        user = User(username=username, display_name=username.title(), password_hash=hash_password(DEMO_PASSWORD),
+                    roles=roles, department=dept)
+        user.memberships = [Membership(group=ensure_group(db.session, g)) for g in groups]
+        db.session.add(user)
+        db.session.commit()

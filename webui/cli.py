@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from webui.extensions import db
 
@@ -29,6 +29,7 @@ def upgrade_database(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database, then deploy the shipped processes."""
     upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -36,6 +37,7 @@ def init_db_command() -> None:
 
 
 @click.command("deploy-processes")
+@with_appcontext
 @click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def deploy_processes_command(directory: Path | None) -> None:
     """Deploy the BPMN/DMN files of a directory (default: processes/) as new versions."""
@@ -48,6 +50,7 @@ def deploy_processes_command(directory: Path | None) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo departments and users (idempotent) and print the accounts."""
     from contracts.demo import DEMO_PASSWORD, USERS, load_demo_data

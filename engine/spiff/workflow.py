@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import WorkflowStepError
+from engine.errors import TaskNotReadyError, WorkflowStepError
 from engine.spiff.script_engine import SandboxScriptEngine, ServiceCaller, UnsafeScriptError
 
 TIMER_EVENT_TYPES = {
@@ -66,7 +66,9 @@ def complete_user_task(workflow: BpmnWorkflow, guid: str, data: dict[str, Any]) 
     """Put form data into a ready user task, run it and the engine after it."""
     task = workflow.get_task_from_id(UUID(guid))
     if task is None or task.state != TaskState.READY:
-        raise WorkflowStepError(f"task {guid} is not ready in the workflow")
+        # The projection said ready but the saved workflow moved on: someone
+        # else completed it in the meantime.
+        raise TaskNotReadyError("the task was completed or cancelled by someone else; reload")
     with _wrapped():
         task.set_data(**data)
         task.run()

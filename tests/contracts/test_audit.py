@@ -1,0 +1,53 @@
+"""The audit log records security-relevant actions and detects tampering."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from contracts import audit
+from contracts.models import AuditEntry
+from webui.extensions import db
+
+
+def test_actions_are_audited_with_actor_and_ip(app, api):
+    alice = api("alice")
+    contract = alice.create_contract()
+    alice.get(f"/api/v1/contracts/{contract['id']}")
+    alice.patch(f"/api/v1/contracts/{contract['id']}", json={"title": "New title"})
+    alice.submit(contract["id"])
+    api("bob").approve(contract["id"])
+    api("alice").client.post("/api/v1/auth/token", json={"username": "alice", "password": "wrong"})
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        actions = [(e.actor, e.action) for e in entries]
+        assert ("alice", "login") in actions
+        assert ("alice", "contract.create") in actions
+        assert ("alice", "contract.view") in actions
+        assert ("alice", "contract.edit") in actions
+        assert ("alice", "contract.submit") in actions
+        assert ("bob", "task.complete") in actions
+        assert actions[-1] == ("alice", "login.failed")
+        assert all(e.ip == "127.0.0.1" for e in entries)
+        assert audit.verify_chain(db.session).ok
+
+
+def test_tampering_is_detected(app, api):
+    api("alice").create_contract()
+    with app.app_context():
+        report = audit.verify_chain(db.session)
+        assert report.ok and report.checked >= 2
+        victim = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "contract.create")).one()
+        db.session.execute(update(AuditEntry).where(AuditEntry.id == victim.id).values(actor="mallory"))
+        db.session.commit()
+        report = audit.verify_chain(db.session)
+        assert not report.ok and report.first_bad_id == victim.id
+
+
+def test_deleting_an_entry_is_detected(app, api):
+    api("alice").create_contract()
+    api("bob")
+    with app.app_context():
+        first = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
+        db.session.delete(first)
+        db.session.commit()
+        assert not audit.verify_chain(db.session).ok

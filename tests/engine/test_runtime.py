@@ -1,0 +1,144 @@
+"""The runtime: load -> act -> save, one transaction, optimistic locking, history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from engine import clock, definitions, runtime, timers
+from engine.errors import ConcurrentUpdateError, TaskNotReadyError, WorkflowStepError
+from engine.models import HumanTask, HumanTaskStatus, InstanceEvent, InstanceStatus, ProcessInstance
+from tests.engine.conftest import review_bundle
+
+
+def _start(session, operators):
+    definitions.deploy(session, review_bundle())
+    instance = runtime.start_instance(
+        session, "review", business_key="R-1", data={"subject": "lease"}, actor="ann", operators=operators
+    )
+    session.commit()
+    return instance
+
+
+def _ready(session, instance):
+    return session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready")
+    ).all()
+
+
+def test_start_projects_the_user_task_with_lane_group_and_due_date(session, operators):
+    instance = _start(session, operators)
+    [task] = _ready(session, instance)
+    assert (task.bpmn_id, task.name, task.candidate_groups) == ("review_task", "Review it", ["reviewers"])
+    assert timedelta(hours=1, minutes=59) < task.due_at - clock.now() <= timedelta(hours=2)
+    assert instance.status == InstanceStatus.RUNNING
+    assert '"spec"' not in instance.state  # the spec is stored by reference, not per instance
+
+
+def test_full_run_with_operator_message_and_timer(session, operators, recorded):
+    instance = _start(session, operators)
+    [task] = _ready(session, instance)
+    runtime.complete_task(session, task.id, {"verdict": "fine"}, actor="rita", operators=operators)
+    session.commit()
+    assert recorded == [{"what": "fine"}]
+    assert runtime.instance_data(session, instance.id)["recorded"] == {"ok": True, "what": "fine"}
+    assert instance.next_timer_at is None
+
+    assert runtime.deliver_message(session, instance.id, "nothing", {}, operators=operators) is False
+    assert runtime.deliver_message(session, instance.id, "ack", {"by": "erp"}, operators=operators)
+    session.commit()
+    due = instance.next_timer_at
+    assert due is not None and timedelta(hours=23) < due - clock.now() <= timedelta(days=1)
+
+    assert timers.fire_due_timers(session, operators=operators) == 0
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        assert timers.fire_due_timers(session, operators=operators) == 1
+        assert timers.fire_due_timers(session, operators=operators) == 0  # never twice
+    session.refresh(instance)
+    assert instance.status == InstanceStatus.COMPLETED
+    actions = [e.action for e in runtime.history(session, [instance.id])]
+    assert actions == ["started", "task_completed", "recorded", "message_received", "timer_fired", "completed"]
+
+
+def test_a_failing_step_leaves_nothing_half_written(session, operators):
+    instance = _start(session, operators)
+    [task] = _ready(session, instance)
+    state, events = instance.state, session.scalar(select(func.count(InstanceEvent.id)))
+
+    def explode(ctx, params):
+        ctx.record_event("half-done")
+        raise WorkflowStepError("ERP is on fire")
+
+    operators.register("test/Record", explode)
+    with pytest.raises(WorkflowStepError):
+        runtime.complete_task(session, task.id, {"verdict": "fine"}, actor="rita", operators=operators)
+    session.rollback()
+    session.refresh(instance)
+    assert instance.state == state
+    assert session.scalar(select(func.count(InstanceEvent.id))) == events
+    assert session.get(HumanTask, task.id).status == HumanTaskStatus.READY
+
+
+def test_concurrent_writers_one_wins_the_other_gets_a_conflict(db_url, session, operators):
+    instance = _start(session, operators)
+    [task] = _ready(session, instance)
+    other_engine = create_engine(db_url)
+    with Session(other_engine) as other:
+        other.get(ProcessInstance, instance.id)  # both load the same version
+        other_task = other.get(HumanTask, task.id)
+        assert other_task.status == "ready"
+        runtime.complete_task(session, task.id, {"verdict": "a"}, actor="a", operators=operators)
+        session.commit()
+        with pytest.raises((ConcurrentUpdateError, TaskNotReadyError)):
+            runtime.complete_task(other, task.id, {"verdict": "b"}, actor="b", operators=operators)
+        other.rollback()
+    other_engine.dispose()
+    session.refresh(instance)
+    data = runtime.instance_data(session, instance.id)
+    assert data["verdict"] == "a"
+
+
+def test_completing_a_finished_task_is_refused(session, operators):
+    instance = _start(session, operators)
+    [task] = _ready(session, instance)
+    runtime.complete_task(session, task.id, {"verdict": "a"}, actor="a", operators=operators)
+    session.commit()
+    with pytest.raises(TaskNotReadyError):
+        runtime.complete_task(session, task.id, {"verdict": "b"}, actor="b", operators=operators)
+
+
+def test_unknown_operator_names_the_element(session):
+    from engine.operators import OperatorRegistry
+
+    definitions.deploy(session, review_bundle())
+    instance = runtime.start_instance(session, "review", business_key=None, data={}, actor=None,
+                                      operators=OperatorRegistry())
+    [task] = _ready(session, instance)
+    with pytest.raises(WorkflowStepError, match="unknown service-task operator 'test/Record'"):
+        runtime.complete_task(session, task.id, {"verdict": "x"}, actor="a", operators=OperatorRegistry())
+
+
+def test_a_broken_timer_marks_the_instance_failed_and_others_still_fire(session, operators):
+    first = _start(session, operators)
+    second = runtime.start_instance(session, "review", business_key="R-2", data={}, actor="ann", operators=operators)
+    session.commit()
+    for instance in (first, second):
+        [task] = _ready(session, instance)
+        runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
+        runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+        session.commit()
+    first.state = '{"tasks": "garbage"}'  # one instance's saved state is corrupt
+    session.commit()
+    with time_machine.travel(clock.now() + timedelta(days=2), tick=False):
+        fired = timers.fire_due_timers(session, operators=operators)
+    session.refresh(first)
+    session.refresh(second)
+    assert fired == 1
+    assert second.status == InstanceStatus.COMPLETED
+    assert first.status == InstanceStatus.ERROR
+    assert "cannot be read" in first.error
+    assert first.next_timer_at is None  # not picked up again and again

@@ -1,0 +1,34 @@
+"""The `contractflow` commands a newcomer runs: init-db, demo, deploy-processes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from contracts.models import User
+from engine.models import ProcessDefinition
+from tests.conftest import make_app
+from webui.extensions import db
+
+
+def test_init_db_then_demo_on_an_empty_database(tmp_path):
+    app = make_app(tmp_path / "new.db", tmp_path)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "alice" in result.output and "demo1234" in result.output
+    again = runner.invoke(args=["demo"])  # idempotent
+    assert again.exit_code == 0 and "0 user(s) created" in again.output
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 11
+        definitions = db.session.scalars(select(ProcessDefinition)).all()
+        assert [(d.key, d.version) for d in definitions] == [("contract_approval", 1)]
+        db.engine.dispose()
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "mode": "embedded", "database": "sqlite"}
