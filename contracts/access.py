@@ -9,7 +9,14 @@ from contracts.models import Contract, ContractStatus, Role, User
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance
 
 # Roles that see every department's contracts.
-ORGANISATION_WIDE = (Role.LEGAL, Role.FINANCE, Role.EXECUTIVE, Role.ADMIN, Role.PROCESS_ADMIN, Role.INTEGRATOR)
+ORGANISATION_WIDE = (
+    Role.LEGAL,
+    Role.FINANCE,
+    Role.EXECUTIVE,
+    Role.ADMIN,
+    Role.PROCESS_ADMIN,
+    Role.INTEGRATOR,
+)
 DEPARTMENT_READERS = (Role.VIEWER, Role.EDITOR, Role.DEPT_MANAGER)
 DEPARTMENT_WRITERS = (Role.EDITOR, Role.DEPT_MANAGER)
 EDITABLE_STATUSES = (ContractStatus.DRAFT, ContractStatus.REJECTED)
@@ -34,7 +41,10 @@ def _is_candidate_on_contract(user: User) -> ColumnElement[bool]:
         exists(
             select(HumanTaskCandidate.id).where(
                 HumanTaskCandidate.task_id == HumanTask.id,
-                or_(HumanTaskCandidate.username == user.username, HumanTaskCandidate.group_name.in_(groups)),
+                or_(
+                    HumanTaskCandidate.username == user.username,
+                    HumanTaskCandidate.group_name.in_(groups),
+                ),
             )
         ),
     )

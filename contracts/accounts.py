@@ -93,7 +93,9 @@ def issue_token(
     """Create a bearer token; return it (shown once) and its expiry."""
     token = "cf_" + secrets.token_urlsafe(32)
     expires_at = clock.now() + ttl
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), name=name, expires_at=expires_at))
+    session.add(
+        ApiToken(user_id=user.id, token_hash=_digest(token), name=name, expires_at=expires_at)
+    )
     session.flush()
     return token, expires_at
 

@@ -86,11 +86,11 @@ def _text(limit: int, *, required: bool = True):
 
 def _amount(_: Session, value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _Bad("must be a decimal number, e.g. \"2000000.00\"")
+        raise _Bad('must be a decimal number, e.g. "2000000.00"')
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise _Bad("must be a decimal number, e.g. \"2000000.00\"") from None
+        raise _Bad('must be a decimal number, e.g. "2000000.00"') from None
     if not amount.is_finite():
         raise _Bad("must be a finite number")
     if amount < 0:
@@ -107,7 +107,9 @@ def _currency(session: Session, value: Any) -> str:
         raise _Bad("must be a 3-letter ISO 4217 code")
     code = value.strip().upper()
     if session.get(ExchangeRate, code) is None:
-        known = ", ".join(session.scalars(select(ExchangeRate.currency).order_by(ExchangeRate.currency)))
+        known = ", ".join(
+            session.scalars(select(ExchangeRate.currency).order_by(ExchangeRate.currency))
+        )
         raise _Bad(f"unknown currency '{code}' (known: {known})")
     return code
 
@@ -136,11 +138,11 @@ def _date(_: Session, value: Any) -> date | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise _Bad("must be an ISO date, e.g. \"2027-06-30\"")
+        raise _Bad('must be an ISO date, e.g. "2027-06-30"')
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _Bad("must be an ISO date, e.g. \"2027-06-30\"") from None
+        raise _Bad('must be an ISO date, e.g. "2027-06-30"') from None
 
 
 def _bool(_: Session, value: Any) -> bool:
@@ -198,7 +200,9 @@ def _check_dates(out: ContractInput, current: dict[str, Any], errors: dict[str, 
         errors.setdefault("expiry_date", []).append("must not be before effective_date")
 
 
-def _check_custom_fields(out: ContractInput, current: dict[str, Any], errors: dict[str, list[str]]) -> None:
+def _check_custom_fields(
+    out: ContractInput, current: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
     contract_type = out.values.get("contract_type", current.get("contract_type"))
     fields = out.values.get("custom_fields", current.get("custom_fields") or {})
     schema = getattr(contract_type, "custom_fields_schema", None)
@@ -207,4 +211,6 @@ def _check_custom_fields(out: ContractInput, current: dict[str, Any], errors: di
     validator = jsonschema.Draft202012Validator(schema)
     for error in validator.iter_errors(fields):
         where = ".".join(str(p) for p in error.absolute_path)
-        errors.setdefault(f"custom_fields.{where}" if where else "custom_fields", []).append(error.message)
+        errors.setdefault(f"custom_fields.{where}" if where else "custom_fields", []).append(
+            error.message
+        )

@@ -50,7 +50,9 @@ def groups_for(roles: list[str], department_code: str | None) -> list[str]:
 def load_demo_data(session: Session) -> list[str]:
     """Create the demo departments and users that are missing; return the usernames created."""
     ensure_reference_data(session)
-    departments = {code: ensure_department(session, code, name) for code, name in DEPARTMENTS.items()}
+    departments = {
+        code: ensure_department(session, code, name) for code, name in DEPARTMENTS.items()
+    }
     created = []
     password_hash = hash_password(DEMO_PASSWORD)
     for username, (display, roles, dept) in USERS.items():
@@ -64,7 +66,9 @@ def load_demo_data(session: Session) -> list[str]:
             roles=[str(r) for r in roles],
             department=departments[dept] if dept else None,
         )
-        user.memberships = [Membership(group=ensure_group(session, g)) for g in groups_for(user.roles, dept)]
+        user.memberships = [
+            Membership(group=ensure_group(session, g)) for g in groups_for(user.roles, dept)
+        ]
         session.add(user)
         created.append(username)
     session.flush()

@@ -1,15 +1,15 @@
 """Errors of the contracts package; each subclasses one of the engine's kinds.
 
-    engine.errors.InvalidInputError
-     └── ValidationError          validation_failed  details: {"field": ["message", …]}
-    engine.errors.NotFoundError
-     └── ContractNotFoundError    contract_not_found
-    engine.errors.ForbiddenError
-     └── PermissionDeniedError    permission_denied
-    engine.errors.ConflictError
-     └── ContractStateError       contract_state     (not editable / not submittable now)
-    AuthenticationError           authentication_failed (-> 401)
-     └── LoginThrottledError      too_many_attempts    (-> 429)
+engine.errors.InvalidInputError
+ └── ValidationError          validation_failed  details: {"field": ["message", …]}
+engine.errors.NotFoundError
+ └── ContractNotFoundError    contract_not_found
+engine.errors.ForbiddenError
+ └── PermissionDeniedError    permission_denied
+engine.errors.ConflictError
+ └── ContractStateError       contract_state     (not editable / not submittable now)
+AuthenticationError           authentication_failed (-> 401)
+ └── LoginThrottledError      too_many_attempts    (-> 429)
 """
 
 from __future__ import annotations

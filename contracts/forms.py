@@ -62,7 +62,9 @@ def _describe(error: jsonschema.ValidationError) -> list[tuple[str, str]]:
     if error.validator == "additionalProperties":
         allowed = set((error.schema or {}).get("properties", {}))
         extra = [name for name in error.instance if name not in allowed]
-        return [(".".join(filter(None, [where, name])), "is not a field of this form") for name in extra]
+        return [
+            (".".join(filter(None, [where, name])), "is not a field of this form") for name in extra
+        ]
     if error.validator == "enum":
         choices = ", ".join(map(str, error.validator_value))
         return [(where or "data", f"must be one of: {choices}")]

@@ -52,7 +52,7 @@ def _candidate_clause(actor: Actor) -> Any:
     )
 
 
-def _base_query(actor: Actor, filters: TaskFilters) -> Select[Any]:
+def _base_query(actor: Actor, filters: TaskFilters) -> Select[HumanTask, Contract]:
     mine = HumanTask.assignee == actor.username
     claimable = and_(HumanTask.assignee.is_(None), _candidate_clause(actor))
     scope = {"mine": mine, "groups": claimable}.get(filters.scope or "", or_(mine, claimable))
@@ -116,7 +116,14 @@ def claim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
     """Assign a task to the actor; 409 when someone else holds it."""
     view = get_task(session, task_id, actor)
     runtime.claim_task(session, task_id, actor.username)
-    audit.record(session, "task.claim", actor=actor.username, object_type="task", object_id=task_id, ip=actor.ip)
+    audit.record(
+        session,
+        "task.claim",
+        actor=actor.username,
+        object_type="task",
+        object_id=task_id,
+        ip=actor.ip,
+    )
     return view
 
 
@@ -124,26 +131,57 @@ def unclaim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
     """Give a claimed task back to its groups."""
     view = get_task(session, task_id, actor)
     runtime.unclaim_task(session, task_id, actor.username)
-    audit.record(session, "task.unclaim", actor=actor.username, object_type="task", object_id=task_id, ip=actor.ip)
+    audit.record(
+        session,
+        "task.unclaim",
+        actor=actor.username,
+        object_type="task",
+        object_id=task_id,
+        ip=actor.ip,
+    )
     return view
 
 
-def complete_task(session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary) -> TaskView:
+def complete_task(
+    session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary
+) -> TaskView:
     """Validate the form data and complete the task; the workflow runs to its next wait."""
     task = runtime.get_human_task(session, task_id)
     if not is_candidate(task, actor):
         raise PermissionDeniedError(f"you are not a candidate for task {task_id}")
     if task.status != HumanTaskStatus.READY:
-        raise ConflictError(f"task {task_id} is {task.status}, no longer ready", details={"status": str(task.status)})
+        raise ConflictError(
+            f"task {task_id} is {task.status}, no longer ready",
+            details={"status": str(task.status)},
+        )
     if task.assignee not in (None, actor.username):
-        raise ConflictError(f"task {task_id} is claimed by {task.assignee}", details={"assignee": task.assignee})
+        raise ConflictError(
+            f"task {task_id} is claimed by {task.assignee}", details={"assignee": task.assignee}
+        )
     clean = forms.validate(task.form_schema, data)
     decision = clean.get("decision") or clean.get("action")
-    action = DECISION_ACTIONS.get(str(clean.get("decision")), REVISION_ACTIONS.get(str(clean.get("action")), "task_completed"))
+    action = DECISION_ACTIONS.get(
+        str(clean.get("decision")), REVISION_ACTIONS.get(str(clean.get("action")), "task_completed")
+    )
     comment = clean.get("comment") or None
-    runtime.complete_task(session, task_id, clean, actor=actor.username, action=action, decision=decision, comment=comment)
-    audit.record(session, "task.complete", actor=actor.username, object_type="task", object_id=task_id,
-                 ip=actor.ip, details={"decision": decision})
+    runtime.complete_task(
+        session,
+        task_id,
+        clean,
+        actor=actor.username,
+        action=action,
+        decision=decision,
+        comment=comment,
+    )
+    audit.record(
+        session,
+        "task.complete",
+        actor=actor.username,
+        object_type="task",
+        object_id=task_id,
+        ip=actor.ip,
+        details={"decision": decision},
+    )
     contract = _contract_of(session, task)
     if contract is not None:
         session.refresh(contract)
@@ -153,6 +191,9 @@ def complete_task(session: Session, task_id: int, data: Any, actor: Actor, forms
 def form_for(task: HumanTask, forms: FormLibrary) -> dict[str, Any]:
     """Return the task's JSON Schema and UI schema."""
     try:
-        return {"schema": forms.schema(task.form_schema), "ui_schema": forms.ui_schema(task.form_ui_schema)}
+        return {
+            "schema": forms.schema(task.form_schema),
+            "ui_schema": forms.ui_schema(task.form_ui_schema),
+        }
     except FileNotFoundError as exc:
         raise NotFoundError(str(exc)) from exc

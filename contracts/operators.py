@@ -40,7 +40,7 @@ def load_contract(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any
 def set_contract_status(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     """Move the contract to the status named in the `status` parameter."""
     try:
-        status = ContractStatus(params.get("status"))
+        status = ContractStatus(str(params.get("status")))
     except ValueError:
         raise WorkflowStepError(
             f"{ctx.bpmn_id}: '{params.get('status')}' is not a contract status",
@@ -87,7 +87,8 @@ def remind(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
                 Notification(
                     user_id=person.id,
                     kind="task_reminder",
-                    message=f"Reminder: '{task.name}' for {ctx.instance.business_key} is waiting for you.",
+                    message=f"Reminder: '{task.name}' for {ctx.instance.business_key} "
+                    "is waiting for you.",
                     link=f"/inbox/tasks/{task.id}",
                 )
             )
@@ -112,7 +113,8 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
                 Notification(
                     user_id=person.id,
                     kind="task_escalated",
-                    message=f"Escalated to you: '{task.name}' for {ctx.instance.business_key} is overdue.",
+                    message=f"Escalated to you: '{task.name}' for {ctx.instance.business_key} "
+                    "is overdue.",
                     link=f"/inbox/tasks/{task.id}",
                 )
             )
@@ -122,12 +124,27 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def register_operators(registry: OperatorRegistry) -> None:
     """Register the contract operators in an operator registry."""
-    registry.register("contracts/LoadContract", load_contract,
-                      description="Load the contract's routing facts", parameters={"contract_id": "int"})
-    registry.register("contracts/SetStatus", set_contract_status,
-                      description="Set the contract's status", parameters={"status": "str"})
-    registry.register("tasks/Remind", remind,
-                      description="Remind the people on an open user task", parameters={"task": "str"})
-    registry.register("tasks/Escalate", escalate,
-                      description="Add a candidate group to an open user task",
-                      parameters={"task": "str", "group": "str"})
+    registry.register(
+        "contracts/LoadContract",
+        load_contract,
+        description="Load the contract's routing facts",
+        parameters={"contract_id": "int"},
+    )
+    registry.register(
+        "contracts/SetStatus",
+        set_contract_status,
+        description="Set the contract's status",
+        parameters={"status": "str"},
+    )
+    registry.register(
+        "tasks/Remind",
+        remind,
+        description="Remind the people on an open user task",
+        parameters={"task": "str"},
+    )
+    registry.register(
+        "tasks/Escalate",
+        escalate,
+        description="Add a candidate group to an open user task",
+        parameters={"task": "str", "group": "str"},
+    )

@@ -53,8 +53,15 @@ def create_contract(session: Session, raw: Any, actor: Actor) -> Contract:
     _apply_optional(session, contract, data)
     session.add(contract)
     session.flush()
-    audit.record(session, "contract.create", actor=actor.username, object_type="contract",
-                 object_id=contract.id, ip=actor.ip, details={"number": contract.number})
+    audit.record(
+        session,
+        "contract.create",
+        actor=actor.username,
+        object_type="contract",
+        object_id=contract.id,
+        ip=actor.ip,
+        details={"number": contract.number},
+    )
     return contract
 
 
@@ -64,7 +71,8 @@ def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) 
     access.require_edit(actor.user, contract)
     if contract.status not in access.EDITABLE_STATUSES:
         raise ContractStateError(
-            f"contract {contract.number} is {contract.status}; only draft or rejected contracts can be edited",
+            f"contract {contract.number} is {contract.status}; "
+            "only draft or rejected contracts can be edited",
             details={"status": str(contract.status)},
         )
     data = parse_contract_input(session, raw, partial=True, current=_current_values(contract))
@@ -80,8 +88,15 @@ def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) 
     contract.amount_cny = to_cny(session, contract.amount, contract.currency)
     contract.updated_at = clock.now()
     session.flush()
-    audit.record(session, "contract.edit", actor=actor.username, object_type="contract",
-                 object_id=contract.id, ip=actor.ip, details={"fields": changed})
+    audit.record(
+        session,
+        "contract.edit",
+        actor=actor.username,
+        object_type="contract",
+        object_id=contract.id,
+        ip=actor.ip,
+        details={"fields": changed},
+    )
     return contract
 
 
@@ -115,13 +130,22 @@ def submit_contract(
     )
     contract.process_instance_id = instance.id
     runtime.record_event(session, instance.id, "submitted", actor=actor.username)
-    audit.record(session, "contract.submit", actor=actor.username, object_type="contract",
-                 object_id=contract.id, ip=actor.ip, details={"process_instance_id": instance.id})
+    audit.record(
+        session,
+        "contract.submit",
+        actor=actor.username,
+        object_type="contract",
+        object_id=contract.id,
+        ip=actor.ip,
+        details={"process_instance_id": instance.id},
+    )
     session.flush()
     return contract
 
 
-def get_contract(session: Session, contract_id: int, actor: Actor, *, audit_view: bool = True) -> Contract:
+def get_contract(
+    session: Session, contract_id: int, actor: Actor, *, audit_view: bool = True
+) -> Contract:
     """Return a contract the actor may see (404 when it doesn't exist or is hidden)."""
     contract = session.scalars(
         select(Contract).where(Contract.id == contract_id, access.visible_contracts(actor.user))
@@ -129,8 +153,14 @@ def get_contract(session: Session, contract_id: int, actor: Actor, *, audit_view
     if contract is None:
         raise ContractNotFoundError(f"contract {contract_id} does not exist")
     if audit_view:
-        audit.record(session, "contract.view", actor=actor.username, object_type="contract",
-                     object_id=contract.id, ip=actor.ip)
+        audit.record(
+            session,
+            "contract.view",
+            actor=actor.username,
+            object_type="contract",
+            object_id=contract.id,
+            ip=actor.ip,
+        )
     return contract
 
 
@@ -166,14 +196,16 @@ def list_contracts(session: Session, filters: ContractFilters, actor: Actor) -> 
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     ).all()
-    return Page(items=list(items), total=total, page=filters.page, per_page=filters.per_page)
+    return Page(items=[c for c in items], total=total, page=filters.page, per_page=filters.per_page)
 
 
 def timeline(session: Session, contract_id: int, actor: Actor) -> list[InstanceEvent]:
     """Return the approval history of a contract across all its process instances."""
     contract = get_contract(session, contract_id, actor, audit_view=False)
     instance_ids = list(
-        session.scalars(select(ProcessInstance.id).where(ProcessInstance.business_key == contract.number))
+        session.scalars(
+            select(ProcessInstance.id).where(ProcessInstance.business_key == contract.number)
+        )
     )
     return [e for e in runtime.history(session, instance_ids) if e.action not in TIMELINE_HIDDEN]
 
@@ -186,11 +218,15 @@ def set_status(session: Session, contract: Contract, status: ContractStatus) -> 
     return previous
 
 
-def _filtered(query: Select[tuple[Contract]], f: ContractFilters) -> Select[tuple[Contract]]:
+def _filtered(query: Select[Any], f: ContractFilters) -> Select[Any]:
     if f.q:
         like = f"%{f.q.strip()}%"
         query = query.outerjoin(Counterparty, Counterparty.id == Contract.counterparty_id).where(
-            or_(Contract.title.ilike(like), Contract.number.ilike(like), Counterparty.name.ilike(like))
+            or_(
+                Contract.title.ilike(like),
+                Contract.number.ilike(like),
+                Counterparty.name.ilike(like),
+            )
         )
     if f.status:
         query = query.where(Contract.status == f.status)
@@ -226,7 +262,14 @@ def _counterparty(session: Session, name: str) -> Counterparty:
 
 
 def _apply_optional(session: Session, contract: Contract, data: ContractInput) -> None:
-    for name in ("effective_date", "expiry_date", "auto_renew", "notice_days", "custom_fields", "description"):
+    for name in (
+        "effective_date",
+        "expiry_date",
+        "auto_renew",
+        "notice_days",
+        "custom_fields",
+        "description",
+    ):
         if name in data:
             setattr(contract, name, data[name])
     if "tags" in data:

@@ -79,22 +79,39 @@ def read_bundle(directory: Path) -> dict[str, str]:
     return files
 
 
-def deploy_directory(session: Session, directory: Path, *, actor: str | None = None) -> list[ProcessDefinition]:
+def deploy_directory(
+    session: Session, directory: Path, *, actor: str | None = None
+) -> list[ProcessDefinition]:
     """Deploy the shipped processes of a directory (idempotent)."""
-    return deploy(session, read_bundle(directory), actor=actor, note=f"deployed from {directory.name}/")
+    return deploy(
+        session, read_bundle(directory), actor=actor, note=f"deployed from {directory.name}/"
+    )
 
 
-def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:
+def latest_definition(
+    session: Session, key: str, *, required: bool = True
+) -> ProcessDefinition | None:
     """Return the newest deployed version of a process."""
     newest = (
-        select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key).scalar_subquery()
+        select(func.max(ProcessDefinition.version))
+        .where(ProcessDefinition.key == key)
+        .scalar_subquery()
     )
     definition = session.scalars(
-        select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == newest)
+        select(ProcessDefinition).where(
+            ProcessDefinition.key == key, ProcessDefinition.version == newest
+        )
     ).first()
     if definition is None and required:
         raise NotFoundError(f"no process definition '{key}' is deployed", details={"key": key})
     return definition
 
 
-__all__ = ["SpecCache", "checksum_of", "deploy", "deploy_directory", "latest_definition", "spec_cache"]
+__all__ = [
+    "SpecCache",
+    "checksum_of",
+    "deploy",
+    "deploy_directory",
+    "latest_definition",
+    "spec_cache",
+]

@@ -28,7 +28,9 @@ class JobEnvironment:
 _environment: JobEnvironment | None = None
 
 
-def configure(session: Callable[[], Session], operators: OperatorRegistry = default_registry) -> None:
+def configure(
+    session: Callable[[], Session], operators: OperatorRegistry = default_registry
+) -> None:
     """Tell the jobs how to get a database session (called by the app factory)."""
     global _environment
     _environment = JobEnvironment(session=session, operators=operators)

@@ -92,8 +92,9 @@ class Step:
             self.record("completed")
         else:
             instance.next_timer_at = wf.next_timer_at(self.workflow)
-        self._project_human_tasks(now)
         try:
+            # The projection's query autoflushes the instance row: a lost race can surface here.
+            self._project_human_tasks(now)
             self.session.flush()
         except StaleDataError as exc:
             raise ConcurrentUpdateError(
@@ -337,8 +338,6 @@ def _require_running(instance: ProcessInstance) -> None:
         )
 
 
-
-
 def record_event(
     session: Session,
     instance_id: int,
@@ -349,6 +348,8 @@ def record_event(
     details: dict[str, Any] | None = None,
 ) -> InstanceEvent:
     """Add a line to an instance's history outside a step (e.g. 'submitted')."""
-    event = InstanceEvent(instance_id=instance_id, actor=actor, action=action, comment=comment, details=details)
+    event = InstanceEvent(
+        instance_id=instance_id, actor=actor, action=action, comment=comment, details=details
+    )
     session.add(event)
     return event

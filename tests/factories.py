@@ -36,8 +36,12 @@ class ApiClient:
     token: str
 
     @classmethod
-    def sign_in(cls, client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> ApiClient:
-        response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    def sign_in(
+        cls, client: FlaskClient, username: str, password: str = DEMO_PASSWORD
+    ) -> ApiClient:
+        response = client.post(
+            "/api/v1/auth/token", json={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.get_json()
         return cls(client, username, response.get_json()["token"])
 
@@ -48,7 +52,9 @@ class ApiClient:
         return self.client.get(path, headers=self._headers(), **kwargs)
 
     def post(self, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
-        return self.client.post(path, json=json if json is not None else {}, headers=self._headers(), **kwargs)
+        return self.client.post(
+            path, json=json if json is not None else {}, headers=self._headers(), **kwargs
+        )
 
     def patch(self, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
         return self.client.patch(path, json=json, headers=self._headers(), **kwargs)
@@ -82,7 +88,9 @@ class ApiClient:
         return response.get_json()
 
 
-def add_user(app: Any, username: str, *, roles: list[str], groups: list[str], department: str | None = None) -> None:
+def add_user(
+    app: Any, username: str, *, roles: list[str], groups: list[str], department: str | None = None
+) -> None:
     """Create a user (password demo1234) with roles and candidate-group memberships."""
     from sqlalchemy import select
 
@@ -92,9 +100,18 @@ def add_user(app: Any, username: str, *, roles: list[str], groups: list[str], de
     from webui.extensions import db
 
     with app.app_context():
-        dept = db.session.scalars(select(Department).where(Department.code == department)).first() if department else None
-        user = User(username=username, display_name=username.title(), password_hash=hash_password(DEMO_PASSWORD),
-                    roles=roles, department=dept)
+        dept = (
+            db.session.scalars(select(Department).where(Department.code == department)).first()
+            if department
+            else None
+        )
+        user = User(
+            username=username,
+            display_name=username.title(),
+            password_hash=hash_password(DEMO_PASSWORD),
+            roles=roles,
+            department=dept,
+        )
         user.memberships = [Membership(group=ensure_group(db.session, g)) for g in groups]
         db.session.add(user)
         db.session.commit()

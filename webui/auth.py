@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -60,7 +70,9 @@ def login() -> str | Response:
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         try:
-            user = accounts.authenticate(db.session, username, request.form.get("password", ""), ip=client_ip())
+            user = accounts.authenticate(
+                db.session, username, request.form.get("password", ""), ip=client_ip()
+            )
         except AuthenticationError as exc:
             audit.record(db.session, "login.failed", actor=username or None, ip=client_ip())
             db.session.commit()

@@ -43,7 +43,9 @@ def deploy_processes_command(directory: Path | None) -> None:
     """Deploy the BPMN/DMN files of a directory (default: processes/) as new versions."""
     from engine.definitions import deploy_directory
 
-    deployed = deploy_directory(db.session, directory or current_app.config["PROCESSES_DIR"], actor="cli")
+    deployed = deploy_directory(
+        db.session, directory or current_app.config["PROCESSES_DIR"], actor="cli"
+    )
     db.session.commit()
     for definition in deployed:
         click.echo(f"{definition.key} v{definition.version} ({definition.checksum[:12]})")
@@ -59,7 +61,10 @@ def demo_command() -> None:
     db.session.commit()
     click.echo(f"demo data ready ({len(created)} user(s) created). Sign in at /login with:")
     for username, (_, roles, dept) in USERS.items():
-        click.echo(f"  {username:<11} {'/'.join(map(str, roles)):<22} {dept or '-':<12} password {DEMO_PASSWORD}")
+        click.echo(
+            f"  {username:<11} {'/'.join(map(str, roles)):<22} {dept or '-':<12} "
+            f"password {DEMO_PASSWORD}"
+        )
 
 
 def register_commands(app: Flask) -> None:

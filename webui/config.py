@@ -33,7 +33,11 @@ def _secret_key(instance_dir: Path) -> str:
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app configuration; `overrides` (tests) win over the environment."""
     overrides = overrides or {}
-    instance_dir = Path(overrides.get("INSTANCE_DIR") or os.environ.get("CONTRACTFLOW_INSTANCE_DIR") or REPO_ROOT / "instance")
+    instance_dir = Path(
+        overrides.get("INSTANCE_DIR")
+        or os.environ.get("CONTRACTFLOW_INSTANCE_DIR")
+        or REPO_ROOT / "instance"
+    )
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'contractflow.db'}"
     broker_url = os.environ.get("CELERY_BROKER_URL")
     embedded = not broker_url

@@ -43,7 +43,10 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
@@ -54,7 +57,9 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
             mimetype="application/json",
         )
     else:
-        html = render_template("error.html", status=status, code=code, message=message, details=details)
+        html = render_template(
+            "error.html", status=status, code=code, message=message, details=details
+        )
         response = Response(html, status=status, mimetype="text/html")
     return response
 
@@ -85,4 +90,6 @@ def install(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         db.session.rollback()
         log.exception("unexpected error")
-        return error_response(500, "internal_error", "something went wrong on our side; it has been logged")
+        return error_response(
+            500, "internal_error", "something went wrong on our side; it has been logged"
+        )

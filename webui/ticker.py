@@ -24,7 +24,9 @@ def install_ticker(app: Flask) -> None:
     def _start_ticker() -> None:
         if not started.is_set():
             started.set()
-            threading.Thread(target=_run, args=(app, started), name="cf-ticker", daemon=True).start()
+            threading.Thread(
+                target=_run, args=(app, started), name="cf-ticker", daemon=True
+            ).start()
 
 
 def _run(app: Flask, started: threading.Event) -> None:

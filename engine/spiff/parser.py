@@ -105,8 +105,12 @@ def parse_bundle(files: dict[str, str]) -> ParsedBundle:
             str(exc),
             details=[
                 _problem(
-                    exc.file_name, exc.id, str(exc).split("\n")[0], line=exc.line_number,
-                    name=exc.name, tag=exc.tag,
+                    exc.file_name,
+                    exc.id,
+                    str(exc).split("\n")[0],
+                    line=exc.line_number,
+                    name=exc.name,
+                    tag=exc.tag,
                 )
             ],
         ) from exc
@@ -114,8 +118,8 @@ def parse_bundle(files: dict[str, str]) -> ParsedBundle:
         raise DefinitionError(str(exc), details=[_problem(None, None, str(exc))]) from exc
     if not bundle.specs:
         raise DefinitionError(
-            "the bundle has no executable process (isExecutable=\"true\")",
-            details=[_problem(None, None, "no process is marked isExecutable=\"true\"")],
+            'the bundle has no executable process (isExecutable="true")',
+            details=[_problem(None, None, 'no process is marked isExecutable="true"')],
         )
     return bundle
 

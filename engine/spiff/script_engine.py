@@ -78,7 +78,9 @@ class SandboxScriptEngine(PythonScriptEngine):
         super().__init__(environment=SandboxEnvironment())
         self.service_caller = service_caller
 
-    def call_service(self, task: Any, operation_name: str = "", operation_params: Any = None, **_: Any):
+    def call_service(
+        self, task: Any, operation_name: str = "", operation_params: Any = None, **_: Any
+    ):
         if self.service_caller is None:
             raise WorkflowTaskException(
                 f"no operator caller configured for '{operation_name}'", task=task

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import TaskNotReadyError, WorkflowStepError
@@ -39,7 +39,9 @@ class ReadyUserTask:
     due_in: timedelta | None = None
 
 
-def new_workflow(spec: Any, subprocess_specs: dict[str, Any], caller: ServiceCaller) -> BpmnWorkflow:
+def new_workflow(
+    spec: Any, subprocess_specs: dict[str, Any], caller: ServiceCaller
+) -> BpmnWorkflow:
     """Create a fresh workflow for a spec, with our sandboxed script engine."""
     return BpmnWorkflow(spec, subprocess_specs, script_engine=SandboxScriptEngine(caller))
 
@@ -144,7 +146,9 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyUserTask]:
             form_ui_schema=props.get("formUiSchemaFilename"),
         )
         with _wrapped():
-            item.candidate_groups = _as_names(_evaluate(workflow, task, props.get("candidateGroups")))
+            item.candidate_groups = _as_names(
+                _evaluate(workflow, task, props.get("candidateGroups"))
+            )
             item.candidate_users = _as_names(_evaluate(workflow, task, props.get("candidateUsers")))
             due = _evaluate(workflow, task, props.get("dueIn"))
         if due:
@@ -181,7 +185,7 @@ class _wrapped:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         if exc is None or isinstance(exc, WorkflowStepError):
             return False
         if isinstance(exc, SpiffWorkflowException | UnsafeScriptError):

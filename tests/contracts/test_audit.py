@@ -36,8 +36,12 @@ def test_tampering_is_detected(app, api):
     with app.app_context():
         report = audit.verify_chain(db.session)
         assert report.ok and report.checked >= 2
-        victim = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "contract.create")).one()
-        db.session.execute(update(AuditEntry).where(AuditEntry.id == victim.id).values(actor="mallory"))
+        victim = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "contract.create")
+        ).one()
+        db.session.execute(
+            update(AuditEntry).where(AuditEntry.id == victim.id).values(actor="mallory")
+        )
         db.session.commit()
         report = audit.verify_chain(db.session)
         assert not report.ok and report.first_bad_id == victim.id

@@ -16,7 +16,10 @@ from webui.extensions import db
 def _notifications(app, username):
     with app.app_context():
         user = db.session.scalars(select(User).where(User.username == username)).one()
-        return [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))]
+        return [
+            n.kind
+            for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+        ]
 
 
 def _fire(app):
@@ -46,16 +49,24 @@ def test_reminder_then_escalation_to_the_department_manager(app, api):
         assert _fire(app) == 1
         assert _notifications(app, "bob") == ["task_escalated"]
         escalated = api("bob").task_for(contract["id"])
-        assert escalated is not None and set(escalated["candidate_groups"]) == {"legal", "dept_manager:sales"}
+        assert escalated is not None and set(escalated["candidate_groups"]) == {
+            "legal",
+            "dept_manager:sales",
+        }
         assert api("bob").get("/api/v1/tasks?overdue=true").get_json()["total"] == 1
 
     timeline = api("alice").get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()["items"]
-    assert [e["action"] for e in timeline if e["action"] in ("reminded", "escalated")] == ["reminded", "escalated"]
+    assert [e["action"] for e in timeline if e["action"] in ("reminded", "escalated")] == [
+        "reminded",
+        "escalated",
+    ]
 
     # The escalated manager can decide; the process goes on normally.
     api("bob").approve(contract["id"])
     api("dave").approve(contract["id"])
-    assert api("alice").get(f"/api/v1/contracts/{contract['id']}").get_json()["status"] == "approved"
+    assert (
+        api("alice").get(f"/api/v1/contracts/{contract['id']}").get_json()["status"] == "approved"
+    )
 
 
 def test_approving_in_time_cancels_the_sla_timers(app, api):

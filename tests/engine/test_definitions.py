@@ -16,7 +16,11 @@ def test_deploy_is_idempotent_and_a_change_makes_a_new_version(session):
     again = definitions.deploy(session, review_bundle())
     assert [d.version for d in first] == [1]
     assert again[0].id == first[0].id
-    changed = {"review.bpmn": review_bundle()["review.bpmn"].replace('name="Review it"', 'name="Review it now"')}
+    changed = {
+        "review.bpmn": review_bundle()["review.bpmn"].replace(
+            'name="Review it"', 'name="Review it now"'
+        )
+    }
     second = definitions.deploy(session, changed, actor="admin")
     assert second[0].version == 2
     assert definitions.latest_definition(session, "review").id == second[0].id
@@ -24,10 +28,16 @@ def test_deploy_is_idempotent_and_a_change_makes_a_new_version(session):
 
 def test_running_instances_keep_their_version(session, operators):
     definitions.deploy(session, review_bundle())
-    old = runtime.start_instance(session, "review", business_key=None, data={}, actor=None, operators=operators)
-    changed = {"review.bpmn": review_bundle()["review.bpmn"].replace('name="Review it"', 'name="Check it"')}
+    old = runtime.start_instance(
+        session, "review", business_key=None, data={}, actor=None, operators=operators
+    )
+    changed = {
+        "review.bpmn": review_bundle()["review.bpmn"].replace('name="Review it"', 'name="Check it"')
+    }
     definitions.deploy(session, changed)
-    new = runtime.start_instance(session, "review", business_key=None, data={}, actor=None, operators=operators)
+    new = runtime.start_instance(
+        session, "review", business_key=None, data={}, actor=None, operators=operators
+    )
     session.commit()
     names = {t.instance_id: t.name for t in session.scalars(select(HumanTask))}
     assert (old.definition.version, names[old.id]) == (1, "Review it")
@@ -40,10 +50,28 @@ def test_running_instances_keep_their_version(session, operators):
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda x: x.replace("<bpmn:endEvent", "<bpmn:endEvnt").replace("</bpmn:process>", "</bpmn:process>"), "malformed"),
-        (lambda x: x.replace('sourceRef="pause" targetRef="end"', 'sourceRef="pause" targetRef="nowhere"'), "nowhere"),
-        (lambda x: x.replace('isExecutable="true"', 'isExecutable="false"'), "no executable process"),
-        (lambda x: x.replace('<bpmn:userTask id="review_task"', '<bpmn:userTask id="review_task" bogus:attr="1"'), "malformed"),
+        (
+            lambda x: x.replace("<bpmn:endEvent", "<bpmn:endEvnt").replace(
+                "</bpmn:process>", "</bpmn:process>"
+            ),
+            "malformed",
+        ),
+        (
+            lambda x: x.replace(
+                'sourceRef="pause" targetRef="end"', 'sourceRef="pause" targetRef="nowhere"'
+            ),
+            "nowhere",
+        ),
+        (
+            lambda x: x.replace('isExecutable="true"', 'isExecutable="false"'),
+            "no executable process",
+        ),
+        (
+            lambda x: x.replace(
+                '<bpmn:userTask id="review_task"', '<bpmn:userTask id="review_task" bogus:attr="1"'
+            ),
+            "malformed",
+        ),
     ],
 )
 def test_invalid_bpmn_is_rejected_with_a_clear_message(session, mutate, expected):
@@ -71,7 +99,8 @@ def test_schema_violation_names_the_element(session):
     [
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&xxe;</bpmn:definitions>',
-        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
         '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&lol2;</bpmn:definitions>',
     ],
 )

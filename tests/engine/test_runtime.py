@@ -18,7 +18,12 @@ from tests.engine.conftest import review_bundle
 def _start(session, operators):
     definitions.deploy(session, review_bundle())
     instance = runtime.start_instance(
-        session, "review", business_key="R-1", data={"subject": "lease"}, actor="ann", operators=operators
+        session,
+        "review",
+        business_key="R-1",
+        data={"subject": "lease"},
+        actor="ann",
+        operators=operators,
     )
     session.commit()
     return instance
@@ -33,7 +38,11 @@ def _ready(session, instance):
 def test_start_projects_the_user_task_with_lane_group_and_due_date(session, operators):
     instance = _start(session, operators)
     [task] = _ready(session, instance)
-    assert (task.bpmn_id, task.name, task.candidate_groups) == ("review_task", "Review it", ["reviewers"])
+    assert (task.bpmn_id, task.name, task.candidate_groups) == (
+        "review_task",
+        "Review it",
+        ["reviewers"],
+    )
     assert timedelta(hours=1, minutes=59) < task.due_at - clock.now() <= timedelta(hours=2)
     assert instance.status == InstanceStatus.RUNNING
     assert '"spec"' not in instance.state  # the spec is stored by reference, not per instance
@@ -48,7 +57,9 @@ def test_full_run_with_operator_message_and_timer(session, operators, recorded):
     assert runtime.instance_data(session, instance.id)["recorded"] == {"ok": True, "what": "fine"}
     assert instance.next_timer_at is None
 
-    assert runtime.deliver_message(session, instance.id, "nothing", {}, operators=operators) is False
+    assert (
+        runtime.deliver_message(session, instance.id, "nothing", {}, operators=operators) is False
+    )
     assert runtime.deliver_message(session, instance.id, "ack", {"by": "erp"}, operators=operators)
     session.commit()
     due = instance.next_timer_at
@@ -61,7 +72,14 @@ def test_full_run_with_operator_message_and_timer(session, operators, recorded):
     session.refresh(instance)
     assert instance.status == InstanceStatus.COMPLETED
     actions = [e.action for e in runtime.history(session, [instance.id])]
-    assert actions == ["started", "task_completed", "recorded", "message_received", "timer_fired", "completed"]
+    assert actions == [
+        "started",
+        "task_completed",
+        "recorded",
+        "message_received",
+        "timer_fired",
+        "completed",
+    ]
 
 
 def test_a_failing_step_leaves_nothing_half_written(session, operators):
@@ -75,7 +93,9 @@ def test_a_failing_step_leaves_nothing_half_written(session, operators):
 
     operators.register("test/Record", explode)
     with pytest.raises(WorkflowStepError):
-        runtime.complete_task(session, task.id, {"verdict": "fine"}, actor="rita", operators=operators)
+        runtime.complete_task(
+            session, task.id, {"verdict": "fine"}, actor="rita", operators=operators
+        )
     session.rollback()
     session.refresh(instance)
     assert instance.state == state
@@ -115,16 +135,21 @@ def test_unknown_operator_names_the_element(session):
     from engine.operators import OperatorRegistry
 
     definitions.deploy(session, review_bundle())
-    instance = runtime.start_instance(session, "review", business_key=None, data={}, actor=None,
-                                      operators=OperatorRegistry())
+    instance = runtime.start_instance(
+        session, "review", business_key=None, data={}, actor=None, operators=OperatorRegistry()
+    )
     [task] = _ready(session, instance)
     with pytest.raises(WorkflowStepError, match="unknown service-task operator 'test/Record'"):
-        runtime.complete_task(session, task.id, {"verdict": "x"}, actor="a", operators=OperatorRegistry())
+        runtime.complete_task(
+            session, task.id, {"verdict": "x"}, actor="a", operators=OperatorRegistry()
+        )
 
 
 def test_a_broken_timer_marks_the_instance_failed_and_others_still_fire(session, operators):
     first = _start(session, operators)
-    second = runtime.start_instance(session, "review", business_key="R-2", data={}, actor="ann", operators=operators)
+    second = runtime.start_instance(
+        session, "review", business_key="R-2", data={}, actor="ann", operators=operators
+    )
     session.commit()
     for instance in (first, second):
         [task] = _ready(session, instance)

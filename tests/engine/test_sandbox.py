@@ -29,7 +29,10 @@ def test_dangerous_scripts_are_refused(script):
 def test_ordinary_scripts_work():
     env = SandboxEnvironment()
     data = {"amounts": [3, 1, 2], "name": "x"}
-    env.execute("total = sum(amounts)\nlargest = max(amounts)\nlabel = name.upper() + str(len(amounts))", data)
+    env.execute(
+        "total = sum(amounts)\nlargest = max(amounts)\nlabel = name.upper() + str(len(amounts))",
+        data,
+    )
     assert (data["total"], data["largest"], data["label"]) == (6, 3, "X3")
     assert env.evaluate("total > 5 and label.startswith('X')", data) is True
     assert "__builtins__" not in data

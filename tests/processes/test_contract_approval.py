@@ -36,16 +36,27 @@ def _roundtrip(workflow, contract):
     """Serialize, restore, serialize again: nothing may change in between."""
     bundle = parse_bundle(read_bundle(PROCESSES))
     state = serializer.dumps(workflow)
-    restored = serializer.loads(state, bundle.specs["contract_approval"], bundle.subprocess_specs["contract_approval"])
+    restored = serializer.loads(
+        state, bundle.specs["contract_approval"], bundle.subprocess_specs["contract_approval"]
+    )
     wf.attach_caller(restored, contract.call)
     assert serializer.dumps(restored) == state
     return restored
 
 
-def _run(contract: FakeContract, decisions: list[dict[str, Any]]) -> tuple[list[tuple[str, list[str]]], Any]:
+def _run(
+    contract: FakeContract, decisions: list[dict[str, Any]]
+) -> tuple[list[tuple[str, list[str]]], Any]:
     bundle = parse_bundle(read_bundle(PROCESSES))
-    workflow = wf.new_workflow(bundle.specs["contract_approval"], bundle.subprocess_specs["contract_approval"], contract.call)
-    wf.seed_data(workflow, {"contract_id": 1, "drafter": "alice", "sla_period": "P3D", "sla_escalation_period": "P6D"})
+    workflow = wf.new_workflow(
+        bundle.specs["contract_approval"],
+        bundle.subprocess_specs["contract_approval"],
+        contract.call,
+    )
+    wf.seed_data(
+        workflow,
+        {"contract_id": 1, "drafter": "alice", "sla_period": "P3D", "sla_escalation_period": "P6D"},
+    )
     wf.run_engine_steps(workflow)
     seen = []
     for data in decisions:
@@ -91,14 +102,21 @@ def test_reject_revise_resubmit_routes_with_new_values():
             {"decision": "approve"},
         ],
     )
-    assert [s[1] for s in seen] == [["dept_manager:sales"], ["legal"], ["alice"], ["dept_manager:sales"]]
+    assert [s[1] for s in seen] == [
+        ["dept_manager:sales"],
+        ["legal"],
+        ["alice"],
+        ["dept_manager:sales"],
+    ]
     assert contract.statuses == ["rejected", "in_review", "approved"]
     assert wf.is_completed(workflow)
 
 
 def test_withdraw_ends_in_draft():
     contract = FakeContract(contract_type="nda", department="sales", amount_cny=0.0)
-    seen, workflow = _run(contract, [{"decision": "reject", "comment": "x"}, {"action": "withdraw"}])
+    seen, workflow = _run(
+        contract, [{"decision": "reject", "comment": "x"}, {"action": "withdraw"}]
+    )
     assert seen == [("approve_contract", ["legal"]), ("revise_contract", ["alice"])]
     assert contract.statuses == ["rejected", "draft"]
     assert wf.is_completed(workflow)
@@ -108,8 +126,15 @@ def test_withdraw_ends_in_draft():
 def test_waiting_approval_has_its_sla_timers(amount):
     contract = FakeContract(contract_type="purchase", department="procurement", amount_cny=amount)
     bundle = parse_bundle(read_bundle(PROCESSES))
-    workflow = wf.new_workflow(bundle.specs["contract_approval"], bundle.subprocess_specs["contract_approval"], contract.call)
-    wf.seed_data(workflow, {"contract_id": 1, "drafter": "frank", "sla_period": "P3D", "sla_escalation_period": "P6D"})
+    workflow = wf.new_workflow(
+        bundle.specs["contract_approval"],
+        bundle.subprocess_specs["contract_approval"],
+        contract.call,
+    )
+    wf.seed_data(
+        workflow,
+        {"contract_id": 1, "drafter": "frank", "sla_period": "P3D", "sla_escalation_period": "P6D"},
+    )
     wf.run_engine_steps(workflow)
     assert len(wf.waiting_timer_ids(workflow)) == 2
     assert wf.next_timer_at(workflow) is not None

@@ -12,22 +12,37 @@ from webui.auth import client_ip
 from webui.extensions import db
 
 
-@operation(bp, "/auth/token", "POST", summary="Exchange username and password for a bearer token",
-           tags=["auth"], body="TokenRequest", responses={200: "Token", 401: None, 422: None}, auth=False)
+@operation(
+    bp,
+    "/auth/token",
+    "POST",
+    summary="Exchange username and password for a bearer token",
+    tags=["auth"],
+    body="TokenRequest",
+    responses={200: "Token", 401: None, 422: None},
+    auth=False,
+)
 def issue_token() -> tuple[dict[str, str], int]:
     body = json_object()
     username, password = body.get("username"), body.get("password")
-    errors = {k: ["is required"] for k, v in (("username", username), ("password", password))
-              if not isinstance(v, str) or not v}
+    errors = {
+        k: ["is required"]
+        for k, v in (("username", username), ("password", password))
+        if not isinstance(v, str) or not v
+    }
     if errors:
         raise ValidationError(errors)
     try:
         user = accounts.authenticate(db.session, username, password, ip=client_ip())
     except Exception:
-        audit.record(db.session, "login.failed", actor=username, ip=client_ip(), details={"via": "api"})
+        audit.record(
+            db.session, "login.failed", actor=username, ip=client_ip(), details={"via": "api"}
+        )
         db.session.commit()
         raise
-    token, expires_at = accounts.issue_token(db.session, user, ttl=current_app.config["API_TOKEN_TTL"])
+    token, expires_at = accounts.issue_token(
+        db.session, user, ttl=current_app.config["API_TOKEN_TTL"]
+    )
     audit.record(db.session, "login", actor=user.username, ip=client_ip(), details={"via": "api"})
     db.session.commit()
     return {"token": token, "expires_at": expires_at.isoformat()}, 200

@@ -30,8 +30,15 @@ _LIST_PARAMS = [
 ]
 
 
-@operation(bp, "/contracts", "POST", summary="Create a draft contract", tags=["contracts"],
-           body="ContractInput", responses={201: "Contract", 400: None, 401: None, 403: None, 415: None, 422: None})
+@operation(
+    bp,
+    "/contracts",
+    "POST",
+    summary="Create a draft contract",
+    tags=["contracts"],
+    body="ContractInput",
+    responses={201: "Contract", 400: None, 401: None, 403: None, 415: None, 422: None},
+)
 @login_required
 def create_contract() -> tuple[dict[str, Any], int]:
     contract = service.create_contract(db.session, json_body(), current_actor())
@@ -39,8 +46,15 @@ def create_contract() -> tuple[dict[str, Any], int]:
     return contract_json(contract), 201
 
 
-@operation(bp, "/contracts", "GET", summary="List contracts you may see", tags=["contracts"],
-           params=_LIST_PARAMS, responses={200: "ContractPage", 401: None, 422: None})
+@operation(
+    bp,
+    "/contracts",
+    "GET",
+    summary="List contracts you may see",
+    tags=["contracts"],
+    params=_LIST_PARAMS,
+    responses={200: "ContractPage", 401: None, 422: None},
+)
 @login_required
 def list_contracts() -> dict[str, Any]:
     read = QueryReader()
@@ -59,12 +73,22 @@ def list_contracts() -> dict[str, Any]:
     )
     read.done()
     page = service.list_contracts(db.session, filters, current_actor())
-    return {"items": [contract_json(c) for c in page.items], "total": page.total,
-            "page": page.page, "per_page": page.per_page}
+    return {
+        "items": [contract_json(c) for c in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
 
 
-@operation(bp, "/contracts/<int:contract_id>", "GET", summary="One contract", tags=["contracts"],
-           responses={200: "Contract", 401: None, 404: None})
+@operation(
+    bp,
+    "/contracts/<int:contract_id>",
+    "GET",
+    summary="One contract",
+    tags=["contracts"],
+    responses={200: "Contract", 401: None, 404: None},
+)
 @login_required
 def get_contract(contract_id: int) -> dict[str, Any]:
     contract = service.get_contract(db.session, contract_id, current_actor())
@@ -72,9 +96,24 @@ def get_contract(contract_id: int) -> dict[str, Any]:
     return contract_json(contract)
 
 
-@operation(bp, "/contracts/<int:contract_id>", "PATCH", summary="Edit a draft (partial)", tags=["contracts"],
-           body="ContractInput",
-           responses={200: "Contract", 400: None, 401: None, 403: None, 404: None, 409: None, 415: None, 422: None})
+@operation(
+    bp,
+    "/contracts/<int:contract_id>",
+    "PATCH",
+    summary="Edit a draft (partial)",
+    tags=["contracts"],
+    body="ContractInput",
+    responses={
+        200: "Contract",
+        400: None,
+        401: None,
+        403: None,
+        404: None,
+        409: None,
+        415: None,
+        422: None,
+    },
+)
 @login_required
 def patch_contract(contract_id: int) -> dict[str, Any]:
     contract = service.update_contract(db.session, contract_id, json_body(), current_actor())
@@ -82,17 +121,31 @@ def patch_contract(contract_id: int) -> dict[str, Any]:
     return contract_json(contract)
 
 
-@operation(bp, "/contracts/<int:contract_id>/submit", "POST", summary="Start the approval process",
-           tags=["contracts"], responses={200: "Contract", 401: None, 403: None, 404: None, 409: None, 422: None})
+@operation(
+    bp,
+    "/contracts/<int:contract_id>/submit",
+    "POST",
+    summary="Start the approval process",
+    tags=["contracts"],
+    responses={200: "Contract", 401: None, 403: None, 404: None, 409: None, 422: None},
+)
 @login_required
 def submit_contract(contract_id: int) -> dict[str, Any]:
-    contract = service.submit_contract(db.session, contract_id, current_actor(), approval_settings())
+    contract = service.submit_contract(
+        db.session, contract_id, current_actor(), approval_settings()
+    )
     db.session.commit()
     return contract_json(contract)
 
 
-@operation(bp, "/contracts/<int:contract_id>/timeline", "GET", summary="The approval history",
-           tags=["contracts"], responses={200: "Timeline", 401: None, 404: None})
+@operation(
+    bp,
+    "/contracts/<int:contract_id>/timeline",
+    "GET",
+    summary="The approval history",
+    tags=["contracts"],
+    responses={200: "Timeline", 401: None, 404: None},
+)
 @login_required
 def contract_timeline(contract_id: int) -> dict[str, Any]:
     events = service.timeline(db.session, contract_id, current_actor())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import request
 
@@ -71,5 +71,3 @@ class QueryReader:
     def done(self) -> None:
         if self.errors:
             raise ValidationError(self.errors, "invalid query parameters")
-
-

@@ -14,8 +14,17 @@ _DATE = {"type": ["string", "null"], "format": "date"}
 _TS = {"type": "string", "format": "date-time"}
 _MONEY = {"type": "string", "pattern": r"^\d+\.\d{2}$", "examples": ["2000000.00"]}
 STATUSES = [
-    "draft", "in_review", "approved", "rejected", "out_for_signature", "active",
-    "expiring", "expired", "renewed", "terminated", "cancelled",
+    "draft",
+    "in_review",
+    "approved",
+    "rejected",
+    "out_for_signature",
+    "active",
+    "expiring",
+    "expired",
+    "renewed",
+    "terminated",
+    "cancelled",
 ]
 
 COMPONENTS: dict[str, Any] = {
@@ -44,8 +53,11 @@ COMPONENTS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "title": _STR,
-            "contract_type": {**_STR, "description": "purchase, sales, service, nda or an admin-defined type"},
-            "amount": {"type": ["string", "number"], "description": "decimal, e.g. \"2000000.00\""},
+            "contract_type": {
+                **_STR,
+                "description": "purchase, sales, service, nda or an admin-defined type",
+            },
+            "amount": {"type": ["string", "number"], "description": 'decimal, e.g. "2000000.00"'},
             "currency": {**_STR, "description": "ISO 4217, default CNY"},
             "department": {**_STR, "description": "department code"},
             "counterparty": _STR,
@@ -60,8 +72,21 @@ COMPONENTS: dict[str, Any] = {
     },
     "Contract": {
         "type": "object",
-        "required": ["id", "number", "title", "contract_type", "status", "amount", "currency", "amount_cny",
-                     "department", "counterparty", "owner", "created_at", "updated_at"],
+        "required": [
+            "id",
+            "number",
+            "title",
+            "contract_type",
+            "status",
+            "amount",
+            "currency",
+            "amount_cny",
+            "department",
+            "counterparty",
+            "owner",
+            "created_at",
+            "updated_at",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "number": {**_STR, "examples": ["HT-2026-000123"]},
@@ -112,12 +137,24 @@ COMPONENTS: dict[str, Any] = {
     "Timeline": {
         "type": "object",
         "required": ["items"],
-        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEvent"}}},
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEvent"}}
+        },
     },
     "Task": {
         "type": "object",
-        "required": ["id", "name", "bpmn_id", "process_instance_id", "contract_id", "candidate_groups",
-                     "assignee", "created_at", "due_at", "form"],
+        "required": [
+            "id",
+            "name",
+            "bpmn_id",
+            "process_instance_id",
+            "contract_id",
+            "candidate_groups",
+            "assignee",
+            "created_at",
+            "due_at",
+            "form",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "name": _STR,
@@ -132,7 +169,10 @@ COMPONENTS: dict[str, Any] = {
             "created_at": _TS,
             "due_at": {"type": ["string", "null"], "format": "date-time"},
             "overdue": {"type": "boolean"},
-            "form": {"description": "the form's schema file name, or (single task) the JSON Schema itself"},
+            "form": {
+                "description": "the form's schema file name, "
+                "or (single task) the JSON Schema itself"
+            },
             "ui_schema": {"type": "object"},
             "contract": {"$ref": "#/components/schemas/Contract"},
         },
@@ -150,7 +190,9 @@ COMPONENTS: dict[str, Any] = {
     "TaskCompletion": {
         "type": "object",
         "required": ["data"],
-        "properties": {"data": {"type": "object", "description": "validated against the task's form"}},
+        "properties": {
+            "data": {"type": "object", "description": "validated against the task's form"}
+        },
     },
     "TaskCompleted": {
         "type": "object",

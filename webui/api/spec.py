@@ -53,7 +53,9 @@ def operation(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view on `bp` and describe it for the OpenAPI document."""
     path = (bp.url_prefix or "") + rule
-    OPERATIONS.append(Operation(method.lower(), path, summary, tags, body, responses, params or [], auth))
+    OPERATIONS.append(
+        Operation(method.lower(), path, summary, tags, body, responses, params or [], auth)
+    )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -67,7 +69,13 @@ def operation(
 
 
 def query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
 
 
 def json_body() -> Any:
@@ -99,6 +107,11 @@ def _path_to_openapi(path: str) -> tuple[str, list[dict[str, Any]]]:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path), params
 
 
+def _operation_id(method: str, path: str) -> str:
+    words = path.removeprefix("/api/v1/").replace("{", "").replace("}", "").split("/")
+    return "_".join([method, *words])
+
+
 def openapi_document() -> dict[str, Any]:
     """Build the OpenAPI 3.1 document from the declared operations."""
     paths: dict[str, Any] = {}
@@ -110,19 +123,23 @@ def openapi_document() -> dict[str, Any]:
             ref = schema or ("Error" if status >= 400 else None)
             entry: dict[str, Any] = {"description": description}
             if ref:
-                entry["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+                entry["content"] = {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}
+                }
             responses[str(status)] = entry
         item: dict[str, Any] = {
             "summary": op.summary,
             "tags": op.tags,
-            "operationId": f"{op.method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+            "operationId": _operation_id(op.method, path),
             "parameters": path_params + op.params,
             "responses": responses,
         }
         if op.body:
             item["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.body}"}}},
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{op.body}"}}
+                },
             }
         if not op.auth:
             item["security"] = []
@@ -132,8 +149,9 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "ContractFlow API",
             "version": "1.0.0",
-            "description": "Contracts, approval tasks and their history. Money is a decimal string, "
-            "dates ISO 8601. Errors: {\"error\": {\"code\", \"message\", \"details\"}}.",
+            "description": "Contracts, approval tasks and their history. "
+            "Money is a decimal string, "
+            'dates ISO 8601. Errors: {"error": {"code", "message", "details"}}.',
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],

@@ -21,7 +21,9 @@ def test_full_approval_of_a_2m_sales_contract(api):
     assert alice.get(f"/api/v1/contracts/{contract['id']}").get_json()["status"] == "approved"
 
     timeline = alice.get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()["items"]
-    decisions = [(e["actor"], e["action"], e["comment"]) for e in timeline if e["action"] == "approved"]
+    decisions = [
+        (e["actor"], e["action"], e["comment"]) for e in timeline if e["action"] == "approved"
+    ]
     assert decisions == [
         ("bob", "approved", "bob agrees"),
         ("carol", "approved", "carol agrees"),
@@ -39,7 +41,9 @@ def test_rejection_revision_and_resubmission_route_again(api):
     bob.approve(contract["id"])
 
     task = carol.task_for(contract["id"])
-    rejected = carol.complete(task["id"], {"decision": "reject", "comment": "Liability cap missing"})
+    rejected = carol.complete(
+        task["id"], {"decision": "reject", "comment": "Liability cap missing"}
+    )
     assert rejected.status_code == 200
     assert rejected.get_json()["contract"]["status"] == "rejected"
 
@@ -48,7 +52,10 @@ def test_rejection_revision_and_resubmission_route_again(api):
     # Between rejection and resubmission the drafter may edit: now it is small.
     edited = alice.patch(f"/api/v1/contracts/{contract['id']}", json={"amount": "80000.00"})
     assert edited.status_code == 200, edited.get_json()
-    assert alice.complete(revision["id"], {"action": "resubmit", "comment": "cap added"}).status_code == 200
+    assert (
+        alice.complete(revision["id"], {"action": "resubmit", "comment": "cap added"}).status_code
+        == 200
+    )
     assert alice.get(f"/api/v1/contracts/{contract['id']}").get_json()["status"] == "in_review"
 
     # Routed again from the start with the new amount: only the department manager.
@@ -56,7 +63,14 @@ def test_rejection_revision_and_resubmission_route_again(api):
     assert final["contract"]["status"] == "approved"
     assert carol.task_for(contract["id"]) is None
 
-    actions = [e["action"] for e in alice.get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()["items"]]
+    actions = [
+        e["action"]
+        for e in alice.get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()["items"]
+    ]
     assert [a for a in actions if a != "status_changed"] == [
-        "submitted", "approved", "rejected", "resubmitted", "approved",
+        "submitted",
+        "approved",
+        "rejected",
+        "resubmitted",
+        "approved",
     ]

@@ -56,13 +56,17 @@ def test_every_bad_and_missing_field_is_named_at_once(api):
     )
     assert response.status_code == 422
     details = response.get_json()["error"]["details"]
-    assert {"title", "contract_type", "amount", "currency", "department", "counterparty"} <= set(details)
+    assert {"title", "contract_type", "amount", "currency", "department", "counterparty"} <= set(
+        details
+    )
 
 
 def test_malformed_json_is_400_and_wrong_type_is_415(api):
     alice = api("alice")
     headers = {"Authorization": f"Bearer {alice.token}", "Content-Type": "application/json"}
-    assert alice.client.post("/api/v1/contracts", data="{not json", headers=headers).status_code == 400
+    assert (
+        alice.client.post("/api/v1/contracts", data="{not json", headers=headers).status_code == 400
+    )
     response = alice.client.post(
         "/api/v1/contracts", data="title=x", headers={"Authorization": f"Bearer {alice.token}"}
     )
@@ -77,7 +81,9 @@ def test_nothing_is_stored_when_input_is_invalid(api):
 
 
 def test_drafting_for_another_department_is_403(api):
-    response = api("alice").post("/api/v1/contracts", json=contract_payload(department="procurement"))
+    response = api("alice").post(
+        "/api/v1/contracts", json=contract_payload(department="procurement")
+    )
     assert response.status_code == 403
 
 
@@ -85,8 +91,12 @@ def test_other_department_cannot_see_or_edit(api):
     contract = api("alice").create_contract()
     frank = api("frank")
     assert frank.get(f"/api/v1/contracts/{contract['id']}").status_code == 404
-    assert frank.patch(f"/api/v1/contracts/{contract['id']}", json={"title": "x"}).status_code == 404
-    assert contract["id"] not in [c["id"] for c in frank.get("/api/v1/contracts").get_json()["items"]]
+    assert (
+        frank.patch(f"/api/v1/contracts/{contract['id']}", json={"title": "x"}).status_code == 404
+    )
+    assert contract["id"] not in [
+        c["id"] for c in frank.get("/api/v1/contracts").get_json()["items"]
+    ]
     # Legal sees every department.
     assert api("carol").get(f"/api/v1/contracts/{contract['id']}").status_code == 200
 
@@ -105,7 +115,9 @@ def test_patch_in_review_is_409_and_submit_twice_is_409(api):
     alice = api("alice")
     contract = alice.create_contract()
     alice.submit(contract["id"])
-    assert alice.patch(f"/api/v1/contracts/{contract['id']}", json={"title": "x"}).status_code == 409
+    assert (
+        alice.patch(f"/api/v1/contracts/{contract['id']}", json={"title": "x"}).status_code == 409
+    )
     again = alice.post(f"/api/v1/contracts/{contract['id']}/submit")
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "contract_state"
@@ -114,8 +126,9 @@ def test_patch_in_review_is_409_and_submit_twice_is_409(api):
 def test_list_filters(api):
     alice = api("alice")
     small = alice.create_contract(title="Small widgets", amount="100.00", tags=["widgets"])
-    big = alice.create_contract(title="Big gadgets", amount="900000.00", counterparty="Globex",
-                                expiry_date="2030-01-01")
+    big = alice.create_contract(
+        title="Big gadgets", amount="900000.00", counterparty="Globex", expiry_date="2030-01-01"
+    )
     alice.submit(big["id"])
 
     def ids(query: str) -> list[int]:

@@ -49,6 +49,8 @@ def test_responses_match_their_documented_schemas(document, api):
     task_id = tasks["items"][0]["id"]
     _validator(document, "Task").validate(api("bob").get(f"/api/v1/tasks/{task_id}").get_json())
     _validator(document, "TaskCompleted").validate(api("bob").approve(contract["id"]))
-    _validator(document, "Timeline").validate(alice.get(f"/api/v1/contracts/{contract['id']}/timeline").get_json())
+    _validator(document, "Timeline").validate(
+        alice.get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()
+    )
     error = alice.post("/api/v1/contracts", json={}).get_json()
     _validator(document, "Error").validate(error)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 APPROVER_OF_GROUP = {
     "dept_manager:sales": "bob",
     "dept_manager:procurement": "grace",
@@ -17,23 +16,66 @@ APPROVER_OF_GROUP = {
 CASES = [
     pytest.param("alice", "nda", "sales", "5000000.00", "CNY", ["legal"], id="nda-any-amount"),
     pytest.param("alice", "nda", "sales", "10.00", "CNY", ["legal"], id="nda-small"),
-    pytest.param("alice", "sales", "sales", "99999.99", "CNY", ["dept_manager:sales"], id="below-100k"),
-    pytest.param("frank", "purchase", "procurement", "100000.00", "CNY",
-                 ["dept_manager:procurement", "legal", "finance"], id="exactly-100k"),
-    pytest.param("alice", "sales", "sales", "1000000.00", "CNY",
-                 ["dept_manager:sales", "legal", "finance"], id="exactly-1m"),
-    pytest.param("alice", "sales", "sales", "1000000.01", "CNY",
-                 ["dept_manager:sales", "legal", "finance", "executive"], id="above-1m"),
-    pytest.param("ivan", "service", "rd", "99999.99", "CNY", ["dept_manager:rd", "legal"], id="rd-service-ip"),
-    pytest.param("ivan", "service", "rd", "100000.00", "CNY",
-                 ["dept_manager:rd", "legal", "finance"], id="rd-service-100k"),
-    pytest.param("ivan", "purchase", "rd", "50000.00", "CNY", ["dept_manager:rd"], id="rd-purchase-small"),
-    pytest.param("alice", "sales", "sales", "15000.00", "USD",
-                 ["dept_manager:sales", "legal", "finance"], id="usd-converted-to-cny"),
+    pytest.param(
+        "alice", "sales", "sales", "99999.99", "CNY", ["dept_manager:sales"], id="below-100k"
+    ),
+    pytest.param(
+        "frank",
+        "purchase",
+        "procurement",
+        "100000.00",
+        "CNY",
+        ["dept_manager:procurement", "legal", "finance"],
+        id="exactly-100k",
+    ),
+    pytest.param(
+        "alice",
+        "sales",
+        "sales",
+        "1000000.00",
+        "CNY",
+        ["dept_manager:sales", "legal", "finance"],
+        id="exactly-1m",
+    ),
+    pytest.param(
+        "alice",
+        "sales",
+        "sales",
+        "1000000.01",
+        "CNY",
+        ["dept_manager:sales", "legal", "finance", "executive"],
+        id="above-1m",
+    ),
+    pytest.param(
+        "ivan", "service", "rd", "99999.99", "CNY", ["dept_manager:rd", "legal"], id="rd-service-ip"
+    ),
+    pytest.param(
+        "ivan",
+        "service",
+        "rd",
+        "100000.00",
+        "CNY",
+        ["dept_manager:rd", "legal", "finance"],
+        id="rd-service-100k",
+    ),
+    pytest.param(
+        "ivan", "purchase", "rd", "50000.00", "CNY", ["dept_manager:rd"], id="rd-purchase-small"
+    ),
+    pytest.param(
+        "alice",
+        "sales",
+        "sales",
+        "15000.00",
+        "USD",
+        ["dept_manager:sales", "legal", "finance"],
+        id="usd-converted-to-cny",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("drafter", "contract_type", "department", "amount", "currency", "groups"), CASES)
+@pytest.mark.parametrize(
+    ("drafter", "contract_type", "department", "amount", "currency", "groups"), CASES
+)
 def test_routing_table(api, drafter, contract_type, department, amount, currency, groups):
     contract = api(drafter).create_contract(
         contract_type=contract_type, department=department, amount=amount, currency=currency

@@ -63,7 +63,12 @@ def test_tampered_form_data_is_422(api):
         response = api("bob").complete(task["id"], data)
         assert response.status_code == 422, data
         assert field in response.get_json()["error"]["details"], (data, response.get_json())
-    assert api("bob").post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 422
+    assert (
+        api("bob")
+        .post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"})
+        .status_code
+        == 422
+    )
 
 
 def test_claim_and_claim_conflict(api, app):
@@ -93,6 +98,9 @@ def test_filters_on_tasks(api):
     bob = api("bob")
     assert bob.get("/api/v1/tasks?contract_type=nda").get_json()["total"] == 0
     assert bob.get("/api/v1/tasks?contract_type=sales").get_json()["total"] == 1
-    assert bob.get("/api/v1/tasks?department=sales").get_json()["items"][0]["contract_id"] == sales["id"]
+    assert (
+        bob.get("/api/v1/tasks?department=sales").get_json()["items"][0]["contract_id"]
+        == sales["id"]
+    )
     assert bob.get("/api/v1/tasks?overdue=true").get_json()["total"] == 0
     assert bob.get("/api/v1/tasks?scope=everything").status_code == 422
