@@ -6,4 +6,12 @@ from flask import Blueprint
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
+
+@bp.record_once
+def _install_template_helpers(state) -> None:  # type: ignore[no-untyped-def]
+    from webui.contracts import template_helpers
+
+    template_helpers.install(state.app)
+
+
 from webui.contracts import views  # noqa: E402,F401

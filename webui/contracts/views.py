@@ -1,1 +1,162 @@
+"""Contract pages: list, create, read, edit, submit. Each view parses, calls a service, renders."""
+
 from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from contracts import access, service
+from contracts.errors import PermissionDeniedError, ValidationError
+from contracts.models import Contract, ContractStatus
+from engine.errors import ConflictError
+from webui.api.params import QueryReader
+from webui.api.schemas import STATUSES
+from webui.auth import current_actor
+from webui.contracts import bp
+from webui.contracts.contract_form import (
+    changed_fields,
+    form_choices,
+    new_contract_values,
+    raw_from_form,
+    values_from_contract,
+    values_from_form,
+)
+from webui.extensions import db
+from webui.settings import approval_settings
+
+
+def _render_form(
+    contract: Contract | None,
+    values: dict[str, Any],
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    html = render_template(
+        "contracts/form.html",
+        contract=contract,
+        values=values,
+        errors=errors or {},
+        choices=form_choices(db.session),
+    )
+    return html, status
+
+
+def _may_edit(contract: Contract) -> bool:
+    if contract.status not in access.EDITABLE_STATUSES:
+        return False
+    try:
+        access.require_edit(current_user, contract)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    read = QueryReader()
+    filters = service.ContractFilters(
+        q=read.text("q"),
+        status=read.choice("status", tuple(STATUSES)),
+        contract_type=read.text("contract_type"),
+        department=read.text("department"),
+        tag=read.text("tag"),
+        page=read.integer("page", 1, 1, 100000),
+        per_page=read.integer("per_page", 20, 1, 100),
+    )
+    read.done()
+    page = service.list_contracts(db.session, filters, current_actor())
+    pages = max(1, -(-page.total // page.per_page))
+    return render_template(
+        "contracts/list.html",
+        page=page,
+        pages=pages,
+        filters=filters,
+        statuses=STATUSES,
+        choices=form_choices(db.session),
+    )
+
+
+@bp.get("/new")
+@login_required
+def new() -> tuple[str, int]:
+    department = current_user.department.code if current_user.department else None
+    return _render_form(None, new_contract_values(department))
+
+
+@bp.post("/new")
+@login_required
+def create() -> tuple[str, int] | Response:
+    try:
+        contract = service.create_contract(db.session, raw_from_form(request.form), current_actor())
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_form(None, values_from_form(request.form), exc.details, 422)
+    db.session.commit()
+    flash(f"Contract {contract.number} created as a draft.", "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.get("/<int:contract_id>")
+@login_required
+def detail(contract_id: int) -> str:
+    actor = current_actor()
+    contract = service.get_contract(db.session, contract_id, actor)
+    events = service.timeline(db.session, contract_id, actor)
+    db.session.commit()  # the view is audited
+    return render_template(
+        "contracts/detail.html",
+        contract=contract,
+        events=events,
+        may_edit=_may_edit(contract),
+        may_submit=contract.status == ContractStatus.DRAFT and _may_edit(contract),
+    )
+
+
+@bp.get("/<int:contract_id>/edit")
+@login_required
+def edit(contract_id: int) -> tuple[str, int] | Response:
+    contract = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
+    if not _may_edit(contract):
+        flash(f"Contract {contract.number} is {contract.status}; you cannot edit it now.", "error")
+        return redirect(url_for("contracts.detail", contract_id=contract_id))
+    return _render_form(contract, values_from_contract(contract))
+
+
+@bp.post("/<int:contract_id>/edit")
+@login_required
+def update(contract_id: int) -> tuple[str, int] | Response:
+    current = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
+    raw = changed_fields(raw_from_form(request.form), current)
+    try:
+        contract = service.update_contract(db.session, contract_id, raw, current_actor())
+    except ValidationError as exc:
+        db.session.rollback()
+        contract = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
+        return _render_form(contract, values_from_form(request.form), exc.details, 422)
+    except ConflictError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("contracts.detail", contract_id=contract_id))
+    db.session.commit()
+    flash("Changes saved.", "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.post("/<int:contract_id>/submit")
+@login_required
+def submit(contract_id: int) -> Response:
+    try:
+        contract = service.submit_contract(
+            db.session, contract_id, current_actor(), approval_settings()
+        )
+    except (ConflictError, ValidationError) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("contracts.detail", contract_id=contract_id))
+    db.session.commit()
+    flash(f"Contract {contract.number} submitted for approval.", "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id))
