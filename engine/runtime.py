@@ -82,6 +82,7 @@ class Step:
     def save(self) -> ProcessInstance:
         """Store state, timers, status and the human-task projection; flush."""
         instance = self.instance
+        instance_id = instance.id  # read now: after a failed flush the row cannot be refreshed
         now = clock.now()
         instance.state = serializer.dumps(self.workflow)
         instance.updated_at = now
@@ -99,13 +100,13 @@ class Step:
         except StaleDataError as exc:
             raise ConcurrentUpdateError(
                 "the process instance was changed by someone else; reload and try again",
-                details={"process_instance_id": instance.id},
+                details={"process_instance_id": instance_id},
             ) from exc
         except OperationalError as exc:
             if "locked" in str(exc.orig).lower():
                 raise ConcurrentUpdateError(
                     "the process instance is being changed by someone else; try again",
-                    details={"process_instance_id": instance.id},
+                    details={"process_instance_id": instance_id},
                 ) from exc
             raise
         return instance
