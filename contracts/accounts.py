@@ -69,10 +69,9 @@ class LoginThrottle:
         return [t for t in self._failures.get(key, []) if t > cutoff]
 
 
-throttle = LoginThrottle()
-
-
-def authenticate(session: Session, username: str, password: str, *, ip: str = "") -> User:
+def authenticate(
+    session: Session, username: str, password: str, *, throttle: LoginThrottle, ip: str = ""
+) -> User:
     """Return the active user with this username and password, or raise."""
     throttle.check(username, ip)
     user = session.scalars(select(User).where(User.username == username)).first()

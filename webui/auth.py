@@ -29,6 +29,11 @@ def client_ip() -> str:
     return request.remote_addr or ""
 
 
+def login_throttle() -> accounts.LoginThrottle:
+    """The app's login throttle (one per app, shared by its threads)."""
+    return current_app.extensions.setdefault("cf_login_throttle", accounts.LoginThrottle())
+
+
 def current_actor() -> Actor:
     """The acting user of this request, for the service layer."""
     return Actor(user=current_user._get_current_object(), ip=client_ip())
@@ -71,7 +76,11 @@ def login() -> str | Response:
         username = request.form.get("username", "").strip()
         try:
             user = accounts.authenticate(
-                db.session, username, request.form.get("password", ""), ip=client_ip()
+                db.session,
+                username,
+                request.form.get("password", ""),
+                throttle=login_throttle(),
+                ip=client_ip(),
             )
         except AuthenticationError as exc:
             audit.record(db.session, "login.failed", actor=username or None, ip=client_ip())

@@ -8,7 +8,7 @@ from contracts import accounts, audit
 from contracts.errors import ValidationError
 from webui.api import bp
 from webui.api.spec import json_object, operation
-from webui.auth import client_ip
+from webui.auth import client_ip, login_throttle
 from webui.extensions import db
 
 
@@ -33,7 +33,9 @@ def issue_token() -> tuple[dict[str, str], int]:
     if errors:
         raise ValidationError(errors)
     try:
-        user = accounts.authenticate(db.session, username, password, ip=client_ip())
+        user = accounts.authenticate(
+            db.session, username, password, throttle=login_throttle(), ip=client_ip()
+        )
     except Exception:
         audit.record(
             db.session, "login.failed", actor=username, ip=client_ip(), details={"via": "api"}

@@ -153,3 +153,19 @@ def test_bad_query_parameters_are_422(api):
     response = api("alice").get("/api/v1/contracts?amount_min=abc&page=0&status=nope")
     assert response.status_code == 422
     assert set(response.get_json()["error"]["details"]) == {"amount_min", "page", "status"}
+
+
+def test_login_is_throttled_after_repeated_failures(client):
+    for _ in range(5):
+        bad = client.post("/api/v1/auth/token", json={"username": "dave", "password": "guess"})
+        assert bad.status_code == 401
+    blocked = client.post("/api/v1/auth/token", json={"username": "dave", "password": "demo1234"})
+    assert blocked.status_code == 429
+    assert blocked.get_json()["error"]["code"] == "too_many_attempts"
+    # Other users are not affected.
+    assert (
+        client.post(
+            "/api/v1/auth/token", json={"username": "erin", "password": "demo1234"}
+        ).status_code
+        == 200
+    )
