@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from celery import shared_task
 from sqlalchemy.orm import Session
 
-from engine import runtime, timers
+from engine import timers
 from engine.operators import OperatorRegistry
 from engine.operators import registry as default_registry
 
@@ -48,12 +48,3 @@ def fire_due_timers() -> int:
     env = _env()
     return timers.fire_due_timers(env.session(), operators=env.operators)
 
-
-@shared_task(name="engine.fire_instance_timers", ignore_result=True)
-def fire_instance_timers(instance_id: int) -> int:
-    """Fire the due timers of one instance."""
-    env = _env()
-    session = env.session()
-    fired = runtime.fire_timers(session, instance_id, operators=env.operators)
-    session.commit()
-    return fired
