@@ -134,3 +134,19 @@ def test_rejecting_without_a_comment_shows_the_field_error(new_page):
     drafter.reload()
     assert drafter.locator(".event-rejected").count() == 0
     assert drafter.locator(".badge-in_review").count() == 1
+
+
+def test_contract_filters_update_the_list_in_place(new_page):
+    page = new_page()
+    number = create_and_submit(page, "Filtered deal (e2e)", "3000.00")
+    page.click("nav >> text=Contracts")
+    page.wait_for_selector(f"text={number}")
+    page.evaluate("window.notReloaded = true")
+    page.select_option("#status", "draft")
+    page.wait_for_selector("#results >> text=0 contracts")
+    assert "status=draft" in page.url
+    page.select_option("#status", "in_review")
+    page.wait_for_selector(f"#results >> text={number}")
+    # htmx swapped the results: the page itself never reloaded.
+    assert page.evaluate("window.notReloaded") is True
+    screenshot(page, "desktop-contracts-list")
