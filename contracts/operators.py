@@ -67,14 +67,15 @@ def _open_tasks(ctx: OperatorContext, bpmn_id: str) -> list[HumanTask]:
 def _people(ctx: OperatorContext, task: HumanTask) -> list[User]:
     if task.assignee:
         return list(ctx.session.scalars(select(User).where(User.username == task.assignee)))
+    # DISTINCT over ids, not whole rows: PostgreSQL has no equality for the JSON `roles` column.
+    candidate_ids = (
+        select(User.id)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Group, Group.id == Membership.group_id)
+        .where(User.username.in_(task.candidate_users) | Group.name.in_(task.candidate_groups))
+    )
     return list(
-        ctx.session.scalars(
-            select(User)
-            .outerjoin(Membership, Membership.user_id == User.id)
-            .outerjoin(Group, Group.id == Membership.group_id)
-            .where(User.username.in_(task.candidate_users) | Group.name.in_(task.candidate_groups))
-            .distinct()
-        )
+        ctx.session.scalars(select(User).where(User.id.in_(candidate_ids)).order_by(User.id))
     )
 
 
