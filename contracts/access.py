@@ -69,8 +69,11 @@ def require_create(user: User, department_id: int) -> None:
         )
 
 
-def require_edit(user: User, contract: Contract) -> None:
+def may_edit(user: User, contract: Contract) -> bool:
     """Owner, an editor/manager of its department, or an admin may edit or submit it."""
-    if contract.owner_id == user.id or can_write_department(user, contract.department_id):
-        return
-    raise PermissionDeniedError(f"you may not change contract {contract.number}")
+    return contract.owner_id == user.id or can_write_department(user, contract.department_id)
+
+
+def require_edit(user: User, contract: Contract) -> None:
+    if not may_edit(user, contract):
+        raise PermissionDeniedError(f"you may not change contract {contract.number}")

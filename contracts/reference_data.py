@@ -48,3 +48,20 @@ def ensure_department(session: Session, code: str, name: str) -> Department:
         session.flush()
     ensure_group(session, department.manager_group, f"Managers of {name}")
     return department
+
+
+def contract_type_choices(session: Session) -> list[tuple[str, str]]:
+    """Return (code, name) of every contract type, for forms."""
+    return [
+        (t.code, t.name) for t in session.scalars(select(ContractType).order_by(ContractType.code))
+    ]
+
+
+def currency_codes(session: Session) -> list[str]:
+    """Return the currencies that have an exchange rate."""
+    return list(session.scalars(select(ExchangeRate.currency).order_by(ExchangeRate.currency)))
+
+
+def department_choices(session: Session) -> list[tuple[str, str]]:
+    """Return (code, name) of every department, for forms."""
+    return [(d.code, d.name) for d in session.scalars(select(Department).order_by(Department.name))]

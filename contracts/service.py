@@ -273,7 +273,10 @@ def _apply_optional(session: Session, contract: Contract, data: ContractInput) -
         if name in data:
             setattr(contract, name, data[name])
     if "tags" in data:
-        contract.tag_rows = [ContractTag(tag=tag) for tag in data["tags"]]
+        wanted = set(data["tags"])
+        contract.tag_rows = [row for row in contract.tag_rows if row.tag in wanted]
+        kept = {row.tag for row in contract.tag_rows}
+        contract.tag_rows.extend(ContractTag(tag=tag) for tag in sorted(wanted - kept))
 
 
 def _current_values(contract: Contract) -> dict[str, Any]:

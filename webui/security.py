@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from webui.extensions import csrf
 
@@ -14,7 +14,9 @@ def install(app: Flask) -> None:
             return
         if request.headers.get("Authorization", "").startswith("Bearer "):
             return
-        if request.path == "/api/v1/auth/token":
+        if request.path == "/api/v1/auth/token" or not current_app.config.get(
+            "WTF_CSRF_ENABLED", True
+        ):
             return
         csrf.protect()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from contracts.models import Contract, ContractType, Department, ExchangeRate
+from contracts import reference_data
+from contracts.models import Contract
 
 TEXT_FIELDS = ("title", "contract_type", "amount", "currency", "department", "counterparty")
 DATE_FIELDS = ("effective_date", "expiry_date")
@@ -25,16 +25,9 @@ class FormChoices:
 def form_choices(session: Session) -> FormChoices:
     """Read the select options of the contract form from the reference data."""
     return FormChoices(
-        contract_types=[
-            (t.code, t.name)
-            for t in session.scalars(select(ContractType).order_by(ContractType.code))
-        ],
-        currencies=list(
-            session.scalars(select(ExchangeRate.currency).order_by(ExchangeRate.currency))
-        ),
-        departments=[
-            (d.code, d.name) for d in session.scalars(select(Department).order_by(Department.name))
-        ],
+        contract_types=reference_data.contract_type_choices(session),
+        currencies=reference_data.currency_codes(session),
+        departments=reference_data.department_choices(session),
     )
 
 

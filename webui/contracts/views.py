@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from contracts import access, service
-from contracts.errors import PermissionDeniedError, ValidationError
+from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from engine.errors import ConflictError
 from webui.api.params import QueryReader
@@ -47,11 +47,7 @@ def _render_form(
 def _may_edit(contract: Contract) -> bool:
     if contract.status not in access.EDITABLE_STATUSES:
         return False
-    try:
-        access.require_edit(current_user, contract)
-    except PermissionDeniedError:
-        return False
-    return True
+    return access.may_edit(current_user, contract)
 
 
 @bp.get("/")

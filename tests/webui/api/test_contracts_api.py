@@ -169,3 +169,14 @@ def test_login_is_throttled_after_repeated_failures(client):
         ).status_code
         == 200
     )
+
+
+def test_patch_with_the_same_and_changed_tags(api):
+    alice = api("alice")
+    contract = alice.create_contract(tags=["crm", "renewal"])
+    path = f"/api/v1/contracts/{contract['id']}"
+    same = alice.patch(path, json={"tags": ["renewal", "crm"]})
+    assert same.status_code == 200 and same.get_json()["tags"] == ["crm", "renewal"]
+    changed = alice.patch(path, json={"tags": ["crm", "vip"]})
+    assert changed.status_code == 200 and changed.get_json()["tags"] == ["crm", "vip"]
+    assert alice.get("/api/v1/contracts?tag=renewal").get_json()["total"] == 0
