@@ -6,7 +6,8 @@
 #   gunicorn (2 workers)  +  celery worker  +  celery beat
 #
 # then drives one approval journey through the REST API
-# (scripts/smoke_journey.py). The three processes are always stopped on exit;
+# (scripts/smoke_journey.py), waiting on the way for the SLA reminder that beat
+# and the worker fire. The three processes are always stopped on exit;
 # their logs are printed when anything failed.
 #
 # Needs: make venv (the Makefile target smoke-distributed does it), a running
@@ -30,6 +31,10 @@ export SECRET_KEY=${SECRET_KEY:-smoke-test-secret-key-not-for-production}
 export CONTRACTFLOW_DEMO=1
 # In distributed mode celery beat fires timers, not an in-process ticker.
 export CONTRACTFLOW_TICKER=0
+# A short approval SLA and a fast beat, so the journey can see beat -> RabbitMQ
+# -> worker fire the SLA reminder (scripts/smoke_journey.py --expect-reminder).
+export CONTRACTFLOW_APPROVAL_SLA=${SMOKE_APPROVAL_SLA:-PT2S}
+export CONTRACTFLOW_TIMER_INTERVAL=${SMOKE_TIMER_INTERVAL:-1}
 export PYTHONUNBUFFERED=1
 
 VENV_BIN="${REPO}/.venv/bin"
@@ -168,7 +173,7 @@ alive beat || die "celery beat exited"
 # --- journey ------------------------------------------------------------------
 
 log "Running scripts/smoke_journey.py against ${BASE_URL}"
-"${VENV_BIN}/python" "${JOURNEY}" "${BASE_URL}"
+"${VENV_BIN}/python" "${JOURNEY}" --expect-reminder "${BASE_URL}"
 
 for name in web worker beat; do
     alive "${name}" || die "${name} exited during the journey"

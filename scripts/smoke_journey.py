@@ -1,11 +1,16 @@
 """One approval journey through the public REST API, for smoke tests.
 
-Usage: python scripts/smoke_journey.py http://127.0.0.1:5055
+Usage: python scripts/smoke_journey.py [--expect-reminder] http://127.0.0.1:5055
 
 alice (editor, sales) drafts a 50,000 CNY sales contract and submits it; bob
 (sales dept_manager) finds the approval task in his inbox and approves; the
 contract must end up "approved". Only the standard library is used, so this
 runs with any Python 3.11, inside or outside the project's virtualenv.
+
+With --expect-reminder (for a server whose approval SLA is a few seconds), the
+SLA reminder must appear in the contract's timeline before bob approves: that
+only happens when celery beat schedules the timer job, RabbitMQ carries it and
+a celery worker fires the timer against the database.
 
 Exits 0 on success, 1 with a message naming the failed step otherwise.
 """
@@ -117,7 +122,7 @@ def step(message: str) -> None:
     print(f"  - {message}", flush=True)
 
 
-def run(base_url: str) -> None:
+def run(base_url: str, *, expect_reminder: bool = False) -> None:
     api = Api(base_url)
 
     step("alice logs in")
@@ -146,6 +151,17 @@ def run(base_url: str) -> None:
 
     task = _poll(f"an approval task for contract {contract_id} in bob's inbox", bobs_task)
 
+    if expect_reminder:
+        step("beat -> RabbitMQ -> worker fires the SLA reminder")
+
+        def reminded() -> bool:
+            timeline = api.expect(
+                200, "GET", f"/api/v1/contracts/{contract_id}/timeline", token=alice
+            )
+            return any(e.get("action") == "reminded" for e in timeline.get("items", []))
+
+        _poll(f"a 'reminded' event in the timeline of contract {contract_id}", reminded)
+
     step(f"bob approves task {task['id']}")
     api.expect(
         200,
@@ -170,12 +186,16 @@ def run(base_url: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} BASE_URL", file=sys.stderr)
+    args = argv[1:]
+    expect_reminder = "--expect-reminder" in args
+    if expect_reminder:
+        args.remove("--expect-reminder")
+    if len(args) != 1:
+        print(f"usage: {argv[0]} [--expect-reminder] BASE_URL", file=sys.stderr)
         return 2
-    print(f"smoke journey against {argv[1]}", flush=True)
+    print(f"smoke journey against {args[0]}", flush=True)
     try:
-        run(argv[1])
+        run(args[0], expect_reminder=expect_reminder)
     except JourneyFailed as error:
         print(f"smoke journey FAILED: {error}", file=sys.stderr)
         return 1
