@@ -40,7 +40,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Root runs apt-get directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv frontend run test test-integration test-e2e lint smoke-distributed clean chromium
+.PHONY: help venv frontend translations run test test-integration test-e2e lint smoke-distributed clean chromium
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -57,6 +57,10 @@ $(VENV_STAMP): pyproject.toml
 
 frontend: $(VENDOR_STAMP)
 
+# Compiled message catalogs (.mo) are build output; the .po files are the source.
+translations: venv
+	$(BIN)/pybabel compile --statistics -d webui/translations
+
 $(NODE_STAMP): package.json $(NPM_LOCK)
 	@if [ -f package-lock.json ]; then \
 		npm ci --no-audit --no-fund; \
@@ -71,7 +75,7 @@ $(VENDOR_STAMP): $(NODE_STAMP) webui/frontend/build.mjs
 
 # --- run ----------------------------------------------------------------------
 
-run: venv frontend
+run: venv frontend translations
 	$(BIN)/contractflow init-db
 	$(BIN)/contractflow demo
 	CONTRACTFLOW_DEMO=1 $(BIN)/contractflow run --host $(HOST) --port $(PORT)
@@ -80,12 +84,12 @@ run: venv frontend
 
 # The unit tests render templates that link /static/vendor/htmx.min.js but do
 # not need the file, so they do not build the front end.
-test: venv
+test: venv translations
 	$(BIN)/pytest tests --ignore=tests/integration --ignore=tests/e2e -q
 
 # Needs PostgreSQL and RabbitMQ; the tests create and drop their own database
 # (TEST_DATABASE_URL, TEST_BROKER_URL — see tests/integration).
-test-integration: venv
+test-integration: venv translations
 	$(BIN)/pytest tests/integration -q
 
 chromium:
@@ -95,10 +99,10 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
-test-e2e: venv frontend chromium
+test-e2e: venv frontend translations chromium
 	$(BIN)/pytest tests/e2e -q
 
-smoke-distributed: venv frontend
+smoke-distributed: venv frontend translations
 	bash scripts/smoke_distributed.sh
 
 # --- quality ------------------------------------------------------------------

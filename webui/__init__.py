@@ -27,10 +27,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         register_operators(registry)
     jobs.configure(session=lambda: db.session, operators=registry)
 
-    from webui import auth, errors, security
+    from webui import auth, errors, i18n, security
     from webui.celery_app import celery_init_app
     from webui.ticker import install_ticker
 
+    i18n.install(app)
     errors.install(app)
     security.install(app)
     auth.install(app)
