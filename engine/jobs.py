@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from celery import shared_task
 from sqlalchemy.orm import Session
 
-from engine import timers
+from engine import outbox, timers
 from engine.operators import OperatorRegistry
 from engine.operators import registry as default_registry
 
@@ -48,3 +48,9 @@ def fire_due_timers() -> int:
     env = _env()
     return timers.fire_due_timers(env.session(), operators=env.operators)
 
+
+@shared_task(name="engine.deliver_outbox", ignore_result=True)
+def deliver_outbox() -> int:
+    """Deliver due outbox messages (retries with backoff; dead letters after the last try)."""
+    report = outbox.deliver_due(_env().session())
+    return len(report.delivered)

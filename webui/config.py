@@ -77,6 +77,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                     "task": "engine.fire_due_timers",
                     "schedule": float(os.environ.get("CONTRACTFLOW_TIMER_INTERVAL", "5")),
                 },
+                "deliver-outbox": {
+                    "task": "engine.deliver_outbox",
+                    "schedule": float(os.environ.get("CONTRACTFLOW_OUTBOX_INTERVAL", "5")),
+                },
             },
         },
     }

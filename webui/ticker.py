@@ -1,4 +1,4 @@
-"""The embedded mode's small in-process ticker: fires due timers every few seconds.
+"""The embedded mode's in-process ticker: fires due timers and delivers the outbox.
 
 It starts with the first request a serving process handles (so CLI commands
 and tests never start it) and is off in the distributed mode, where celery
@@ -30,14 +30,13 @@ def install_ticker(app: Flask) -> None:
 
 
 def _run(app: Flask, started: threading.Event) -> None:
-    from engine.jobs import fire_due_timers
+    from engine.jobs import deliver_outbox, fire_due_timers
 
     interval = float(app.config["TICKER_INTERVAL_SECONDS"])
     stop = threading.Event()
     while not stop.wait(interval):
-        try:
-            fired = fire_due_timers.delay()
-            if fired and getattr(fired, "result", 0):
-                log.info("ticker fired %s timer(s)", fired.result)
-        except Exception:
-            log.exception("ticker: firing due timers failed")
+        for job in (fire_due_timers, deliver_outbox):
+            try:
+                job.delay()
+            except Exception:
+                log.exception("ticker: %s failed", job.name)

@@ -1,0 +1,144 @@
+"""Deliver outbox messages to other systems: retries, backoff with jitter, dead letters.
+
+Operators write `OutboxMessage` rows inside a workflow step; this module hands
+each due row to the delivery handler registered for its channel. A handler
+returns normally on success, raises `PermanentDeliveryError` when retrying is
+pointless (a 4xx, an invalid address), or raises anything else for a
+transient failure. Delivery is at least once: each message carries a stable
+`idempotency_key` that handlers pass on so the receiver can drop repeats.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.errors import ConflictError, NotFoundError
+from engine.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=2)
+
+
+class PermanentDeliveryError(Exception):
+    """Retrying will not help: the message goes to the dead letters at once."""
+
+
+Handler = Callable[[OutboxMessage], Any]
+
+
+class DeliveryRegistry:
+    """Delivery handlers by channel (`email`, `sms`, `http`, `erp`, …)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def register(self, channel: str, handler: Handler) -> None:
+        self._handlers[channel] = handler
+
+    def get(self, channel: str) -> Handler | None:
+        return self._handlers.get(channel)
+
+    def channels(self) -> list[str]:
+        return sorted(self._handlers)
+
+
+registry = DeliveryRegistry()
+
+
+@dataclass
+class DeliveryReport:
+    delivered: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+
+
+def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff (30 s, 1 min, 2 min, …, at most 2 h) with +-25 % jitter."""
+    base = min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    factor = (rng or random).uniform(0.75, 1.25)  # noqa: S311 - jitter, not security
+    return base * factor
+
+
+def _due(session: Session, limit: int) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(
+            or_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.status == OutboxStatus.FAILED,
+            ),
+            OutboxMessage.next_attempt_at <= clock.now(),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def deliver_due(
+    session: Session, *, handlers: DeliveryRegistry = registry, batch: int = 50
+) -> DeliveryReport:
+    """Try every due message once; commit after each so a crash never re-sends a delivered one."""
+    report = DeliveryReport()
+    for message in _due(session, batch):
+        _deliver(message, handlers, report)
+        session.commit()
+    session.commit()
+    return report
+
+
+def _deliver(message: OutboxMessage, handlers: DeliveryRegistry, report: DeliveryReport) -> None:
+    handler = handlers.get(message.channel)
+    message.attempts += 1
+    now = clock.now()
+    try:
+        if handler is None:
+            raise PermanentDeliveryError(f"no delivery handler for channel '{message.channel}'")
+        handler(message)
+    except PermanentDeliveryError as exc:
+        message.status = OutboxStatus.DEAD
+        message.last_error = str(exc)[:2000]
+        report.dead.append(message.id)
+        log.warning("outbox %s (%s) is dead: %s", message.id, message.channel, exc)
+    except Exception as exc:  # any transient failure: network, timeout, 5xx
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.DEAD
+            report.dead.append(message.id)
+        else:
+            message.status = OutboxStatus.FAILED
+            message.next_attempt_at = now + retry_delay(message.attempts)
+            report.retrying.append(message.id)
+    else:
+        message.status = OutboxStatus.DELIVERED
+        message.delivered_at = now
+        message.last_error = None
+        report.delivered.append(message.id)
+
+
+def replay(session: Session, message_id: int) -> OutboxMessage:
+    """Put a dead (or failed) message back in the queue for immediate delivery."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFoundError(f"outbox message {message_id} does not exist")
+    if message.status == OutboxStatus.DELIVERED:
+        raise ConflictError(f"outbox message {message_id} was already delivered")
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = clock.now()
+    session.flush()
+    return message
