@@ -182,9 +182,9 @@ def complete_task(
         ip=actor.ip,
         details={"decision": decision},
     )
+    # The step flushed and the operators changed the contract through this
+    # session, so the identity map already holds its current row: no refresh.
     contract = _contract_of(session, task)
-    if contract is not None:
-        session.refresh(contract)
     return TaskView(task=task, contract=contract)
 
 
