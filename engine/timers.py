@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engine import clock, runtime
-from engine.errors import EngineError
+from engine.errors import ConcurrentUpdateError, EngineError
 from engine.models import InstanceEvent, InstanceStatus, ProcessInstance
 from engine.operators import OperatorRegistry
 from engine.operators import registry as default_registry
@@ -57,10 +58,22 @@ def _fire_one(session: Session, instance_id: int, operators: OperatorRegistry) -
         fired = runtime.fire_timers(session, instance_id, actor=None, operators=operators)
         savepoint.commit()
         return fired
+    except ConcurrentUpdateError:
+        # Another worker (or a user) saved this instance first; its timers are
+        # either fired already or will be picked up again from the index.
+        savepoint.rollback()
+        return 0
+    except OperationalError:
+        raise  # the database itself is unwell: nothing to blame on the instance
     except EngineError as exc:
         savepoint.rollback()
         log.warning("timer step of instance %s failed: %s", instance_id, exc)
         _mark_failed(session, instance_id, exc.message)
+        return 0
+    except Exception as exc:  # a bug in an operator must not stop every other timer
+        savepoint.rollback()
+        log.exception("timer step of instance %s crashed", instance_id)
+        _mark_failed(session, instance_id, f"{type(exc).__name__}: {exc}")
         return 0
 
 

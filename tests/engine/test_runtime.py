@@ -167,3 +167,31 @@ def test_a_broken_timer_marks_the_instance_failed_and_others_still_fire(session,
     assert first.status == InstanceStatus.ERROR
     assert "cannot be read" in first.error
     assert first.next_timer_at is None  # not picked up again and again
+
+
+def test_an_operator_bug_marks_only_its_instance_failed(session, operators, monkeypatch):
+    broken = _start(session, operators)
+    healthy = runtime.start_instance(
+        session, "review", business_key="R-3", data={}, actor="a", operators=operators
+    )
+    session.commit()
+    for instance in (broken, healthy):
+        [task] = _ready(session, instance)
+        runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
+        runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+        session.commit()
+    real_fire = runtime.fire_timers
+
+    def fire_with_a_bug(session, instance_id, **kwargs):
+        if instance_id == broken.id:
+            raise RuntimeError("a programming error, not an EngineError")
+        return real_fire(session, instance_id, **kwargs)
+
+    monkeypatch.setattr(timers.runtime, "fire_timers", fire_with_a_bug)
+    with time_machine.travel(clock.now() + timedelta(days=2), tick=False):
+        assert timers.fire_due_timers(session, operators=operators) == 1
+    session.refresh(broken)
+    session.refresh(healthy)
+    assert healthy.status == InstanceStatus.COMPLETED
+    assert broken.status == InstanceStatus.ERROR and "RuntimeError" in broken.error
+    assert broken.next_timer_at is None
