@@ -7,38 +7,86 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
+    """Mark a string for translation; it is translated when shown."""
+    return message
+
 
 STATUS_LABELS = {
-    "draft": "Draft",
-    "in_review": "In review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "out_for_signature": "Out for signature",
-    "active": "Active",
-    "expiring": "Expiring",
-    "expired": "Expired",
-    "renewed": "Renewed",
-    "terminated": "Terminated",
-    "cancelled": "Cancelled",
+    "draft": N_("Draft"),
+    "in_review": N_("In review"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "out_for_signature": N_("Out for signature"),
+    "active": N_("Active"),
+    "expiring": N_("Expiring"),
+    "expired": N_("Expired"),
+    "renewed": N_("Renewed"),
+    "terminated": N_("Terminated"),
+    "cancelled": N_("Cancelled"),
+}
+
+# Timeline actions (`InstanceEvent.action`) and decisions as people read them.
+EVENT_LABELS = {
+    "started": N_("Started"),
+    "submitted": N_("Submitted"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "resubmitted": N_("Resubmitted"),
+    "withdrawn": N_("Withdrawn"),
+    "escalated": N_("Escalated"),
+    "reminded": N_("Reminded"),
+    "status_changed": N_("Status changed"),
+    "delegated": N_("Delegated"),
+    "commented": N_("Commented"),
+    "claimed": N_("Claimed"),
+    "unclaimed": N_("Unclaimed"),
+    "task_completed": N_("Task completed"),
+    "completed": N_("Completed"),
+}
+DECISION_LABELS = {
+    "approve": N_("Approve"),
+    "reject": N_("Reject"),
+    "resubmit": N_("Resubmit"),
+    "withdraw": N_("Withdraw"),
 }
 
 
 def money(value: Decimal | None) -> str:
-    """Format an amount with thousands separators and two decimals."""
-    return "" if value is None else f"{value:,.2f}"
+    """Format an amount for the page's locale: thousands separators and two decimals."""
+    return "" if value is None else format_decimal(value, format="#,##0.00")
 
 
 def when(value: datetime | date | None) -> str:
-    """Format a timestamp (UTC) or a date for people."""
+    """Format a timestamp (stored in UTC) in the user's timezone, or a date, for the locale."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    return value.isoformat()
+        return format_datetime(value, "short")
+    return format_date(value, "medium")
 
 
 def status_label(status: Any) -> str:
-    return STATUS_LABELS.get(str(status), str(status).replace("_", " ").capitalize())
+    label = STATUS_LABELS.get(str(status))
+    return gettext(label) if label else str(status).replace("_", " ").capitalize()
+
+
+def event_label(action: Any) -> str:
+    label = EVENT_LABELS.get(str(action))
+    return gettext(label) if label else str(action).replace("_", " ").capitalize()
+
+
+def decision_label(decision: Any) -> str:
+    label = DECISION_LABELS.get(str(decision))
+    return gettext(label) if label else str(decision)
+
+
+def current_locale() -> str:
+    """The page's language code (`en` or `zh`)."""
+    return str(get_locale() or "en")
 
 
 def url_with(**changes: Any) -> str:
@@ -54,4 +102,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(when, "when")
     app.add_template_filter(status_label, "status_label")
+    app.add_template_filter(event_label, "event_label")
+    app.add_template_filter(decision_label, "decision_label")
     app.add_template_global(url_with, "url_with")
+    app.add_template_global(current_locale, "current_locale")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -24,6 +25,7 @@ from webui.contracts.contract_form import (
     values_from_contract,
     values_from_form,
 )
+from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.settings import approval_settings
 
@@ -92,7 +94,7 @@ def create() -> tuple[str, int] | Response:
         db.session.rollback()
         return _render_form(None, values_from_form(request.form), exc.details, 422)
     db.session.commit()
-    flash(f"Contract {contract.number} created as a draft.", "success")
+    flash(_("Contract %(number)s created as a draft.", number=contract.number), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
@@ -117,7 +119,14 @@ def detail(contract_id: int) -> str:
 def edit(contract_id: int) -> tuple[str, int] | Response:
     contract = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
     if not _may_edit(contract):
-        flash(f"Contract {contract.number} is {contract.status}; you cannot edit it now.", "error")
+        flash(
+            _(
+                "Contract %(number)s is %(status)s; you cannot edit it now.",
+                number=contract.number,
+                status=status_label(contract.status),
+            ),
+            "error",
+        )
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     return _render_form(contract, values_from_contract(contract))
 
@@ -138,7 +147,7 @@ def update(contract_id: int) -> tuple[str, int] | Response:
         flash(exc.message, "error")
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     db.session.commit()
-    flash("Changes saved.", "success")
+    flash(_("Changes saved."), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
@@ -154,5 +163,5 @@ def submit(contract_id: int) -> Response:
         flash(exc.message, "error")
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     db.session.commit()
-    flash(f"Contract {contract.number} submitted for approval.", "success")
+    flash(_("Contract %(number)s submitted for approval.", number=contract.number), "success")
     return redirect(url_for("contracts.detail", contract_id=contract_id))
