@@ -12,6 +12,8 @@ from contracts.models.contract import (
     Notification,
 )
 from contracts.models.identity import ApiToken, Department, Group, Membership, Role, User
+from contracts.models.imports import ImportBatch, ImportRow
+from contracts.templates.models import Template, TemplateDraft, TemplateVersion
 
 __all__ = [
     "ApiToken",
@@ -26,8 +28,13 @@ __all__ = [
     "Department",
     "ExchangeRate",
     "Group",
+    "ImportBatch",
+    "ImportRow",
     "Membership",
     "Notification",
     "Role",
+    "Template",
+    "TemplateDraft",
+    "TemplateVersion",
     "User",
 ]

@@ -93,6 +93,9 @@ class Contract(Base):
     process_instance_id: Mapped[int | None] = mapped_column(
         ForeignKey("process_instance.id"), index=True
     )
+    template_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("template_version.id"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     edit_version: Mapped[int] = mapped_column(default=1)
