@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contracts.models import AuditEntry, AuditHead
@@ -26,11 +27,13 @@ def record(
     ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry whose hash covers its fields and the previous entry's hash."""
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS, last_id=0)
-        session.add(head)
+    """Append one entry whose hash covers its fields and the previous entry's hash.
+
+    The head row is locked by an UPDATE before its hash is read, so two
+    concurrent appenders (on PostgreSQL or SQLite) never chain to the same
+    predecessor. Entries are written with Core inserts: no ORM flush.
+    """
+    previous = _lock_head(session)
     entry = AuditEntry(
         at=clock.now().replace(microsecond=0),
         actor=actor,
@@ -39,14 +42,44 @@ def record(
         object_id=None if object_id is None else str(object_id),
         ip=ip,
         details=details,
-        prev_hash=head.last_hash,
+        prev_hash=previous,
     )
     entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
-    head.last_hash = entry.hash
-    head.last_id = entry.id
+    session.execute(
+        insert(AuditEntry).values(
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            ip=entry.ip,
+            details=entry.details,
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
+        )
+    )
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.hash))
     return entry
+
+
+def _lock_head(session: Session) -> str:
+    """Take the head row's write lock and return the newest hash (creating the head once)."""
+    statement = (
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(last_id=AuditHead.last_id + 1)
+        .returning(AuditHead.last_hash)
+        .execution_options(synchronize_session=False)
+    )
+    last_hash = session.execute(statement).scalar()
+    if last_hash is not None:
+        return last_hash
+    try:
+        with session.begin_nested():
+            session.execute(insert(AuditHead).values(id=1, last_hash=GENESIS, last_id=0))
+    except IntegrityError:
+        pass  # created by a concurrent appender
+    return session.execute(statement).scalar_one()
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -86,6 +119,7 @@ def verify_chain(session: Session) -> ChainReport:
         previous = entry.hash
         checked += 1
     head = session.get(AuditHead, 1)
-    if head is not None and head.last_hash != previous:
-        return ChainReport(ok=False, checked=checked, first_bad_id=head.last_id)
+    if head is not None and (head.last_hash != previous or head.last_id != checked):
+        # The newest entries were removed (or the head was edited).
+        return ChainReport(ok=False, checked=checked, first_bad_id=None)
     return ChainReport(ok=True, checked=checked)

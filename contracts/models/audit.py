@@ -28,10 +28,13 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """The single row holding the newest hash; updating it serialises appenders."""
+    """The single row holding the newest hash and how many entries were appended.
+
+    Appenders lock it (UPDATE) before reading the hash, which serialises them.
+    """
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
-    last_id: Mapped[int] = mapped_column(default=0)
+    last_id: Mapped[int] = mapped_column(default=0)  # entries appended so far

@@ -55,3 +55,36 @@ def test_deleting_an_entry_is_detected(app, api):
         db.session.delete(first)
         db.session.commit()
         assert not audit.verify_chain(db.session).ok
+
+
+def test_removing_the_newest_entry_is_detected(app, api):
+    api("alice").create_contract()
+    with app.app_context():
+        newest = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        db.session.delete(newest)
+        db.session.commit()
+        assert not audit.verify_chain(db.session).ok
+
+
+def test_concurrent_appenders_never_fork_the_chain(app):
+    import threading
+
+    barrier = threading.Barrier(4)
+
+    def append(n: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            for i in range(5):
+                audit.record(db.session, "test.append", actor=f"t{n}", details={"i": i})
+                db.session.commit()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        report = audit.verify_chain(db.session)
+        assert report.ok, report
+        hashes = db.session.scalars(select(AuditEntry.prev_hash)).all()
+        assert len(hashes) == len(set(hashes))  # no two entries share a predecessor
