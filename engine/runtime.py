@@ -35,6 +35,7 @@ from engine.operators import OperatorContext, OperatorRegistry
 from engine.operators import registry as default_registry
 from engine.spiff import serializer
 from engine.spiff import workflow as wf
+from engine.spiff.workflow_cache import workflow_cache
 
 
 class Step:
@@ -85,6 +86,7 @@ class Step:
         instance_id = instance.id  # read now: after a failed flush the row cannot be refreshed
         now = clock.now()
         instance.state = serializer.dumps(self.workflow)
+        workflow_cache.put(instance.id, instance.state, self.workflow)
         instance.updated_at = now
         if wf.is_completed(self.workflow):
             instance.status = InstanceStatus.COMPLETED
@@ -145,7 +147,12 @@ class Step:
             self.session.add(row)
 
 
-def _restore(instance: ProcessInstance, spec: Any, subprocess_specs: dict[str, Any]) -> Any:
+def _restore(
+    instance: ProcessInstance, spec: Any, subprocess_specs: dict[str, Any], *, reuse: bool = True
+) -> Any:
+    cached = workflow_cache.take(instance.id, instance.state, spec) if reuse else None
+    if cached is not None:
+        return cached
     try:
         return serializer.loads(instance.state, spec, subprocess_specs)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -315,7 +322,7 @@ def instance_data(session: Session, instance_id: int) -> dict[str, Any]:
     """Return the current data of an instance (what its next script would see)."""
     instance = load_instance(session, instance_id)
     spec, subprocess_specs = spec_cache.get(instance.definition)
-    return wf.workflow_data(_restore(instance, spec, subprocess_specs))
+    return wf.workflow_data(_restore(instance, spec, subprocess_specs, reuse=False))
 
 
 def history(session: Session, instance_ids: list[int]) -> list[InstanceEvent]:
