@@ -52,8 +52,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
+    # Loaded when asked for (the acting user's groups), not with every contract owner.
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
 
     @property
