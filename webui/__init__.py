@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from webui.api import bp as api_bp
     from webui.contracts import bp as contracts_bp
+    from webui.documents import bp as documents_bp
     from webui.health import bp as health_bp
     from webui.inbox import bp as inbox_bp
 
@@ -55,3 +56,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(documents_bp)

@@ -67,7 +67,17 @@ def demo_command() -> None:
         )
 
 
+@click.command("rotate-master-key")
+@with_appcontext
+def rotate_master_key_command() -> None:
+    """Re-wrap every document's data key under a new master key (files are not re-encrypted)."""
+    from webui.documents.rotation import rotate_master_key
+
+    click.echo(rotate_master_key())
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(rotate_master_key_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(deploy_processes_command)
     app.cli.add_command(demo_command)

@@ -61,6 +61,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Document uploads stream past MAX_CONTENT_LENGTH up to this limit (webui.documents).
+        "MAX_UPLOAD_BYTES": int(os.environ.get("CONTRACTFLOW_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)),
+        "DOCUMENT_ALLOWED_TYPES": None,
+        "DOCUMENTS_DIR": None,
+        "MASTER_KEY_FILE": None,
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "CELERY": {

@@ -1,5 +1,12 @@
 """Models of the contracts package (identity, contracts, audit)."""
 
+from contracts.documents.models import (
+    Document,
+    DocumentVersion,
+    DraftBody,
+    DraftBodyRevision,
+    VersionSource,
+)
 from contracts.models.audit import AuditEntry, AuditHead
 from contracts.models.contract import (
     Contract,
@@ -26,6 +33,10 @@ __all__ = [
     "ContractType",
     "Counterparty",
     "Department",
+    "Document",
+    "DocumentVersion",
+    "DraftBody",
+    "DraftBodyRevision",
     "ExchangeRate",
     "Group",
     "ImportBatch",
@@ -37,4 +48,5 @@ __all__ = [
     "TemplateDraft",
     "TemplateVersion",
     "User",
+    "VersionSource",
 ]

@@ -1,0 +1,1 @@
+"""Contract documents: encrypted storage, versions, text extraction, compare and merge."""

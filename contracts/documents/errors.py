@@ -1,0 +1,45 @@
+"""Errors of the documents package.
+
+engine.errors.InvalidInputError
+ ├── UnreadableDocumentError   unreadable_document  corrupt/encrypted PDF, zip bomb, bad member
+ └── DocumentTooLargeError     document_too_large   (-> 413, mapped by webui.documents)
+ └── UnsupportedDocumentTypeError unsupported_type (-> 415, mapped by webui.documents)
+engine.errors.NotFoundError
+ └── DocumentNotFoundError     document_not_found
+engine.errors.ConflictError
+ ├── DocumentIntegrityError    document_integrity   stored bytes altered or damaged
+ └── BodyMergeConflictError    merge_conflict       details: the conflicts to resolve
+KeyringError                   master_key           no or wrong master key
+"""
+
+from __future__ import annotations
+
+from engine.errors import ConflictError, EngineError, InvalidInputError, NotFoundError
+
+
+class UnreadableDocumentError(InvalidInputError):
+    code = "unreadable_document"
+
+
+class DocumentTooLargeError(InvalidInputError):
+    code = "document_too_large"
+
+
+class UnsupportedDocumentTypeError(InvalidInputError):
+    code = "unsupported_type"
+
+
+class DocumentNotFoundError(NotFoundError):
+    code = "document_not_found"
+
+
+class DocumentIntegrityError(ConflictError):
+    code = "document_integrity"
+
+
+class BodyMergeConflictError(ConflictError):
+    code = "merge_conflict"
+
+
+class KeyringError(EngineError):
+    code = "master_key"

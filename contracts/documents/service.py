@@ -1,0 +1,288 @@
+"""Document use cases: upload, new version, list, download, restore, compare.
+
+Seeing a document follows the contract's visibility; changing it needs `may_edit`.
+Callers commit. When a use case fails after a file was stored, the file is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts import access, audit
+from contracts.actor import Actor
+from contracts.documents import diff, ingest
+from contracts.documents.errors import DocumentIntegrityError, DocumentNotFoundError
+from contracts.documents.ingest import StoredFile, Upload
+from contracts.documents.models import Document, DocumentVersion, VersionSource
+from contracts.documents.settings import DocumentSettings
+from contracts.errors import ContractNotFoundError, PermissionDeniedError, ValidationError
+from contracts.models import Contract
+
+MAX_TITLE = 300
+
+
+@dataclass(frozen=True)
+class Download:
+    version: DocumentVersion
+    chunks: Iterator[bytes]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    document: Document
+    old: DocumentVersion
+    new: DocumentVersion
+    ops: list[diff.DiffOp]
+
+
+def visible_contract(session: Session, contract_id: int, actor: Actor) -> Contract:
+    """Return a contract the actor may see, else 404 (never reveal that it exists)."""
+    contract = session.scalars(
+        select(Contract).where(Contract.id == contract_id, access.visible_contracts(actor.user))
+    ).first()
+    if contract is None:
+        raise ContractNotFoundError(f"contract {contract_id} does not exist")
+    return contract
+
+
+def _require_edit(actor: Actor, contract: Contract) -> None:
+    if not access.may_edit(actor.user, contract):
+        raise PermissionDeniedError(f"you may not change the documents of {contract.number}")
+
+
+def list_documents(session: Session, contract_id: int, actor: Actor) -> list[Document]:
+    """The documents of a contract, oldest first, each with its versions."""
+    visible_contract(session, contract_id, actor)
+    return list(
+        session.scalars(
+            select(Document).where(Document.contract_id == contract_id).order_by(Document.id)
+        )
+    )
+
+
+def get_document(session: Session, document_id: int, actor: Actor) -> Document:
+    """One document whose contract the actor may see."""
+    document = session.scalars(
+        select(Document)
+        .join(Contract, Contract.id == Document.contract_id)
+        .where(Document.id == document_id, access.visible_contracts(actor.user))
+    ).first()
+    if document is None:
+        raise DocumentNotFoundError(f"document {document_id} does not exist")
+    return document
+
+
+def get_version(session: Session, document_id: int, number: int, actor: Actor) -> DocumentVersion:
+    document = get_document(session, document_id, actor)
+    for version in document.versions:
+        if version.number == number:
+            return version
+    raise DocumentNotFoundError(f"document {document_id} has no version {number}")
+
+
+def upload_document(
+    session: Session,
+    contract_id: int,
+    upload: Upload,
+    actor: Actor,
+    settings: DocumentSettings,
+    *,
+    title: str | None = None,
+    note: str = "",
+    kind: str = "contract",
+) -> DocumentVersion:
+    """Add a new document to a contract, as its version 1."""
+    contract = visible_contract(session, contract_id, actor)
+    _require_edit(actor, contract)
+    name = (title or upload.filename or "").strip()[:MAX_TITLE]
+    if not name:
+        raise ValidationError({"title": ["give a title or a file name"]})
+    ingest.check_declared_length(upload.declared_length, settings)
+    stored = ingest.receive(upload, settings)
+    document = Document(
+        contract_id=contract.id, title=name, kind=kind[:40] or "contract", latest_number=0
+    )
+    session.add(document)
+    return _add_version(session, document, stored, upload.filename, actor, settings, note=note)
+
+
+def add_version(
+    session: Session,
+    document_id: int,
+    upload: Upload,
+    actor: Actor,
+    settings: DocumentSettings,
+    *,
+    note: str = "",
+) -> DocumentVersion:
+    """Upload a new version of an existing document."""
+    document = get_document(session, document_id, actor)
+    _require_edit(actor, _contract_of(session, document))
+    ingest.check_declared_length(upload.declared_length, settings)
+    stored = ingest.receive(upload, settings)
+    return _add_version(session, document, stored, upload.filename, actor, settings, note=note)
+
+
+def restore_version(
+    session: Session,
+    document_id: int,
+    number: int,
+    actor: Actor,
+    settings: DocumentSettings,
+    *,
+    note: str = "",
+) -> DocumentVersion:
+    """Make an old version the newest again, as a new version (history is never rewritten)."""
+    old = get_version(session, document_id, number, actor)
+    document = old.document
+    _require_edit(actor, _contract_of(session, document))
+    data_key_chunks = ingest.decrypted_chunks(old.storage_key, old.wrapped_key, settings)
+    stored = _recrypt(old, data_key_chunks, settings)
+    version = _add_version(
+        session,
+        document,
+        stored,
+        old.filename,
+        actor,
+        settings,
+        note=note or f"restored from version {old.number}",
+        source=VersionSource.RESTORE,
+        restored_from=old.number,
+    )
+    return version
+
+
+def open_download(
+    session: Session, document_id: int, number: int, actor: Actor, settings: DocumentSettings
+) -> Download:
+    """Verify a version end to end, audit the download, and stream its plaintext."""
+    version = get_version(session, document_id, number, actor)
+    verify(version, settings)
+    audit.record(
+        session,
+        "document.download",
+        actor=actor.username,
+        object_type="document",
+        object_id=document_id,
+        ip=actor.ip,
+        details={"version": number, "sha256": version.sha256},
+    )
+    return Download(
+        version, ingest.decrypted_chunks(version.storage_key, version.wrapped_key, settings)
+    )
+
+
+def verify(version: DocumentVersion, settings: DocumentSettings) -> None:
+    """Decrypt a stored version and check its SHA-256, so a damaged file is never served."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in ingest.decrypted_chunks(version.storage_key, version.wrapped_key, settings):
+        digest.update(chunk)
+        size += len(chunk)
+    if digest.hexdigest() != version.sha256 or size != version.size:
+        raise DocumentIntegrityError(
+            f"version {version.number} does not match its recorded SHA-256",
+            details={"document": version.document_id, "version": version.number},
+        )
+
+
+def compare(session: Session, document_id: int, a: int, b: int, actor: Actor) -> Comparison:
+    """Compare the extracted text of two versions of one document."""
+    old = get_version(session, document_id, a, actor)
+    new = get_version(session, document_id, b, actor)
+    ops = diff.diff_texts(old.extracted_text, new.extracted_text)
+    return Comparison(old.document, old, new, ops)
+
+
+def _contract_of(session: Session, document: Document) -> Contract:
+    contract = session.get(Contract, document.contract_id)
+    assert contract is not None  # noqa: S101 - the foreign key guarantees it
+    return contract
+
+
+def _recrypt(
+    old: DocumentVersion, chunks: Iterator[bytes], settings: DocumentSettings
+) -> StoredFile:
+    """Copy a stored version under a new data key, checking its hash on the way."""
+    from contracts.documents import crypto
+
+    digest = hashlib.sha256()
+
+    def hashed() -> Iterator[bytes]:
+        for chunk in chunks:
+            digest.update(chunk)
+            yield chunk
+
+    data_key = crypto.new_data_key()
+    key, _ = settings.storage.put(crypto.encrypt_chunks(data_key, hashed()))
+    if digest.hexdigest() != old.sha256:
+        settings.storage.delete(key)
+        raise DocumentIntegrityError(f"version {old.number} does not match its recorded SHA-256")
+    return StoredFile(
+        storage_key=key,
+        wrapped_key=settings.keyring.wrap(data_key),
+        sha256=old.sha256,
+        size=old.size,
+        mime_type=old.mime_type,
+        text=old.extracted_text,
+        page_count=old.page_count,
+    )
+
+
+def _add_version(
+    session: Session,
+    document: Document,
+    stored: StoredFile,
+    filename: str,
+    actor: Actor,
+    settings: DocumentSettings,
+    *,
+    note: str,
+    source: VersionSource = VersionSource.UPLOAD,
+    restored_from: int | None = None,
+) -> DocumentVersion:
+    try:
+        document.latest_number += 1
+        version = DocumentVersion(
+            document=document,
+            number=document.latest_number,
+            created_by=actor.user,
+            note=note[:2000],
+            filename=(filename or "document")[:255],
+            sha256=stored.sha256,
+            size=stored.size,
+            mime_type=stored.mime_type,
+            storage_key=stored.storage_key,
+            wrapped_key=stored.wrapped_key,
+            extracted_text=stored.text,
+            page_count=stored.page_count,
+            source=source,
+            restored_from=restored_from,
+        )
+        session.add(version)
+        session.flush()
+        action = "document.restore" if source == VersionSource.RESTORE else "document.upload"
+        audit.record(
+            session,
+            action,
+            actor=actor.username,
+            object_type="document",
+            object_id=document.id,
+            ip=actor.ip,
+            details={
+                "contract_id": document.contract_id,
+                "version": version.number,
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "restored_from": restored_from,
+            },
+        )
+    except BaseException:
+        settings.storage.delete(stored.storage_key)
+        raise
+    return version
