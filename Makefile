@@ -40,7 +40,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Root runs apt-get directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv frontend translations run test test-integration test-e2e lint smoke-distributed clean chromium
+.PHONY: help venv frontend translations run test test-integration test-e2e lint smoke-distributed clean chromium fonts
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -84,13 +84,22 @@ run: venv frontend translations
 
 # The unit tests render templates that link /static/vendor/htmx.min.js but do
 # not need the file, so they do not build the front end.
-test: venv translations
+test: venv translations fonts
 	$(BIN)/pytest tests --ignore=tests/integration --ignore=tests/e2e -q
 
 # Needs PostgreSQL and RabbitMQ; the tests create and drop their own database
 # (TEST_DATABASE_URL, TEST_BROKER_URL — see tests/integration).
 test-integration: venv translations
 	$(BIN)/pytest tests/integration -q
+
+# The PDF renditions of contract templates embed Noto CJK; the tests read them back
+# with pdftotext (poppler-utils).
+fonts:
+	@if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || ! command -v pdftotext >/dev/null; then \
+		echo "Installing Debian's fonts-noto-cjk and poppler-utils (for contract PDFs)"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk poppler-utils; \
+	fi
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

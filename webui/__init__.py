@@ -51,9 +51,11 @@ def _register_blueprints(app: Flask) -> None:
     from webui.documents import bp as documents_bp
     from webui.health import bp as health_bp
     from webui.inbox import bp as inbox_bp
+    from webui.templates_admin import bp as templates_admin_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(templates_admin_bp)
     app.register_blueprint(documents_bp)

@@ -16,7 +16,9 @@ def upgrade_database(app: Flask) -> None:
     from alembic import command
 
     from contracts.reference_data import ensure_reference_data
+    from contracts.templates.library import load_template_library
     from engine.definitions import deploy_directory
+    from webui.config import REPO_ROOT
     from webui.migrations import alembic_config
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -24,6 +26,7 @@ def upgrade_database(app: Flask) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
     ensure_reference_data(db.session)
+    load_template_library(db.session, REPO_ROOT / "templates" / "contracts")
     deploy_directory(db.session, app.config["PROCESSES_DIR"], actor="system")
     db.session.commit()
 

@@ -1,0 +1,195 @@
+"""Render template bodies in a locked-down Jinja2 sandbox, after checking the fields.
+
+The sandbox refuses attribute tricks (`__class__`, `__globals__`); on top of it
+we keep only harmless globals and filters, cap `range`, string and list
+repetition and powers, and stop rendering once the output passes a size limit,
+so a body can neither escape nor run away with memory or time.
+"""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import jsonschema
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from contracts.templates.errors import TemplateBodyError, TemplateFieldsError
+
+MAX_OUTPUT_CHARS = 200_000
+MAX_RANGE = 1_000
+MAX_REPEAT = 10_000
+MAX_EXPONENT = 64
+MAX_INT_BITS = 10_000
+MAX_BODY_CHARS = 100_000
+SAFE_FILTERS = (
+    "abs capitalize default d first float int join last length count list lower max min "
+    "replace round sort string sum title trim truncate unique upper"
+).split()
+
+
+def money(value: Any) -> str:
+    """Format a number as 1,234,567.00."""
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return str(value)
+
+
+def _range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise SecurityError(f"range() is limited to {MAX_RANGE} items")
+    return result
+
+
+class ContractSandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "**":
+            if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"powers are limited to exponent {MAX_EXPONENT}")
+            if isinstance(left, int) and left.bit_length() * abs(right) > MAX_INT_BITS:
+                raise SecurityError("the number would be too large")
+            return operator.pow(left, right)
+        if isinstance(left, int) and isinstance(right, int):
+            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                raise SecurityError("the number would be too large")
+        sized = (str, list, tuple)
+        count = right if isinstance(left, sized) else left
+        if isinstance(left, sized) or isinstance(right, sized):
+            if not isinstance(count, int) or count > MAX_REPEAT:
+                raise SecurityError(f"repetition is limited to {MAX_REPEAT} times")
+        return operator.mul(left, right)
+
+
+def _environment() -> ContractSandbox:
+    env = ContractSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.globals.clear()
+    env.globals["range"] = _range
+    env.filters = {name: env.filters[name] for name in SAFE_FILTERS}
+    env.filters["money"] = money
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def check_body(body: str) -> None:
+    """Compile a body; raise TemplateBodyError for syntax errors or oversize bodies."""
+    if len(body) > MAX_BODY_CHARS:
+        raise TemplateBodyError(f"the body is longer than {MAX_BODY_CHARS} characters")
+    try:
+        ENVIRONMENT.parse(body)
+    except TemplateSyntaxError as exc:
+        raise TemplateBodyError(
+            f"template syntax error on line {exc.lineno}: {exc.message}",
+            details={"body": [f"line {exc.lineno}: {exc.message}"]},
+        ) from None
+
+
+def variables(body: str) -> set[str]:
+    """Return the top-level names a body reads."""
+    from jinja2 import meta
+
+    tree: nodes.Template = ENVIRONMENT.parse(body)
+    return set(meta.find_undeclared_variables(tree))
+
+
+def check_fields_schema(schema: Any) -> None:
+    """A fields schema must be a valid JSON Schema describing an object."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise TemplateFieldsError(
+            'the fields schema must be a JSON Schema object with "type": "object"',
+            details={"fields_schema": ['must have "type": "object"']},
+        )
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise TemplateFieldsError(
+            f"the fields schema is not valid JSON Schema: {exc.message}",
+            details={"fields_schema": [exc.message]},
+        ) from None
+
+
+def validate_fields(schema: dict[str, Any], fields: Any) -> dict[str, Any]:
+    """Check field values against the schema; name every bad field as `fields.<name>`."""
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors: dict[str, list[str]] = {}
+    for error in validator.iter_errors(fields):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [n for n in error.validator_value if n not in error.instance]
+            path = path + missing[:1]
+        key = ".".join(["fields", *path])
+        errors.setdefault(key, []).append(error.message)
+    if errors:
+        raise TemplateFieldsError(
+            f"invalid template fields: {', '.join(sorted(errors))}", details=errors
+        )
+    return dict(fields)
+
+
+def render_body(body: str, fields: dict[str, Any]) -> str:
+    """Render a body with the given values inside the sandbox, with an output limit."""
+    check_body(body)
+    try:
+        template = ENVIRONMENT.from_string(body)
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(**fields):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateBodyError(
+                    f"the rendered text is longer than {MAX_OUTPUT_CHARS} characters",
+                    details={"body": ["output too large"]},
+                )
+            parts.append(chunk)
+    except SecurityError as exc:
+        raise TemplateBodyError(
+            f"the template tried something the sandbox forbids: {exc}",
+            details={"body": [f"forbidden: {exc}"]},
+        ) from None
+    except UndefinedError as exc:
+        raise TemplateBodyError(
+            f"the template uses an undefined value: {exc.message}",
+            details={"body": [str(exc.message)]},
+        ) from None
+    except (TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+        raise TemplateBodyError(
+            f"the template failed to render: {exc}", details={"body": [str(exc)]}
+        ) from None
+    return "".join(parts)
+
+
+def sample_values(schema: dict[str, Any]) -> dict[str, Any]:
+    """Invent plausible values for a schema's properties (for previews and checks)."""
+    values: dict[str, Any] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        values[name] = _sample(name, prop if isinstance(prop, dict) else {})
+    return values
+
+
+def _sample(name: str, prop: dict[str, Any]) -> Any:
+    if "default" in prop:
+        return prop["default"]
+    if prop.get("examples"):
+        return prop["examples"][0]
+    if prop.get("enum"):
+        return prop["enum"][0]
+    kind = prop.get("type")
+    if kind in ("number", "integer"):
+        return max(prop.get("minimum", 0), 1000)
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return []
+    if prop.get("format") == "date":
+        return "2027-01-01"
+    return prop.get("title") or name
