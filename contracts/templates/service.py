@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +12,14 @@ from sqlalchemy.orm import Session
 
 from contracts import audit, service
 from contracts.actor import Actor
+from contracts.documents.bodies import save_body
+from contracts.documents.ingest import Upload
+from contracts.documents.models import DocumentVersion
+from contracts.documents.service import upload_document
+from contracts.documents.settings import DocumentSettings
 from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.models import Contract, ContractType, Role, User
-from contracts.templates import sandbox
+from contracts.templates import renditions, sandbox
 from contracts.templates.errors import TemplateNotFoundError
 from contracts.templates.models import LANGUAGES, Template, TemplateDraft, TemplateVersion
 from engine import clock
@@ -156,13 +162,22 @@ def with_defaults(schema: dict[str, Any], fields: dict[str, Any]) -> dict[str, A
 class Drafted:
     contract: Contract
     draft: TemplateDraft
-    body_saved: bool
+    documents: list[DocumentVersion]
 
 
 def draft_contract(
-    session: Session, code: str, fields: Any, contract_input: Any, actor: Actor
+    session: Session,
+    code: str,
+    fields: Any,
+    contract_input: Any,
+    actor: Actor,
+    settings: DocumentSettings,
 ) -> Drafted:
-    """Create a draft contract from a template: fields fill the metadata and the body."""
+    """Create a draft contract from a template: fields fill the metadata and the body.
+
+    The rendered text becomes the contract's structured body; its DOCX and PDF
+    renditions are stored (encrypted) as the contract's first documents.
+    """
     template = get_template(session, code)
     version = template.current
     values, text = render_version(version, fields)
@@ -183,7 +198,8 @@ def draft_contract(
     )
     session.add(draft)
     session.flush()
-    body_saved = _save_body(session, contract.id, text, actor)
+    save_body(session, contract.id, text, None, actor)
+    documents = store_renditions(session, draft, actor, settings)
     audit.record(
         session,
         "contract.draft_from_template",
@@ -193,7 +209,34 @@ def draft_contract(
         ip=actor.ip,
         details={"template": template.code, "version": version.number},
     )
-    return Drafted(contract=contract, draft=draft, body_saved=body_saved)
+    return Drafted(contract=contract, draft=draft, documents=documents)
+
+
+def store_renditions(
+    session: Session, draft: TemplateDraft, actor: Actor, settings: DocumentSettings
+) -> list[DocumentVersion]:
+    """Store the DOCX and PDF of a drafted text as documents of its contract."""
+    version = draft.template_version
+    title = str(draft.fields.get("title") or version.template.name)
+    note = f"rendered from template {version.template.code} v{version.number}"
+    stored = []
+    for extension, data in (
+        ("docx", renditions.to_docx(draft.text)),
+        ("pdf", renditions.to_pdf(draft.text, title=title)),
+    ):
+        upload = Upload(io.BytesIO(data), f"{title}.{extension}", len(data))
+        stored.append(
+            upload_document(
+                session,
+                draft.contract_id,
+                upload,
+                actor,
+                settings,
+                title=f"{title} ({extension.upper()})",
+                note=note,
+            )
+        )
+    return stored
 
 
 def metadata_from_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -215,15 +258,6 @@ def draft_of(session: Session, contract_id: int, actor: Actor) -> TemplateDraft:
     if draft is None:
         raise TemplateNotFoundError(f"contract {contract.number} was not drafted from a template")
     return draft
-
-
-def _save_body(session: Session, contract_id: int, text: str, actor: Actor) -> bool:
-    try:
-        from contracts.documents.bodies import save_body
-    except ImportError:  # document storage not installed: the draft row keeps the text
-        return False
-    save_body(session, contract_id, text, None, actor)
-    return True
 
 
 def _version(number: int, spec: TemplateInput, actor: Actor) -> TemplateVersion:

@@ -13,6 +13,7 @@ from webui.api import bp
 from webui.api.schemas import COMPONENTS, contract_json
 from webui.api.spec import json_object, operation, query
 from webui.auth import current_actor
+from webui.documents.settings import document_settings
 from webui.extensions import db
 from webui.templates_admin.schemas import TEMPLATE_COMPONENTS
 from webui.templates_admin.shapes import contract_type_json, template_json, version_json
@@ -112,7 +113,12 @@ def revise_template(code: str) -> tuple[dict[str, Any], int]:
 def draft_from_template(code: str) -> tuple[dict[str, Any], int]:
     data = json_object()
     drafted = templates.draft_contract(
-        db.session, code, data.get("fields", {}), data.get("contract", {}), current_actor()
+        db.session,
+        code,
+        data.get("fields", {}),
+        data.get("contract", {}),
+        current_actor(),
+        document_settings(),
     )
     db.session.commit()
     contract = contract_json(drafted.contract)
@@ -123,6 +129,9 @@ def draft_from_template(code: str) -> tuple[dict[str, Any], int]:
         "template": {"code": code, "version": drafted.draft.template_version.number},
         "text": drafted.draft.text,
         "downloads": {"docx": f"{base}.docx", "pdf": f"{base}.pdf"},
+        "documents": [
+            {"document_id": v.document_id, "version": v.number} for v in drafted.documents
+        ],
     }, 201
 
 

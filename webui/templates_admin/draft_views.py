@@ -13,6 +13,7 @@ from contracts.templates import renditions
 from contracts.templates import service as templates
 from engine.errors import InvalidInputError
 from webui.auth import current_actor
+from webui.documents.settings import document_settings
 from webui.extensions import db
 from webui.templates_admin import bp
 
@@ -65,7 +66,9 @@ def draft_create(code: str) -> tuple[str, int] | BaseResponse:
     if tags:
         contract["tags"] = tags  # type: ignore[assignment]
     try:
-        drafted = templates.draft_contract(db.session, code, fields, contract, current_actor())
+        drafted = templates.draft_contract(
+            db.session, code, fields, contract, current_actor(), document_settings()
+        )
     except InvalidInputError as exc:
         db.session.rollback()
         template = templates.get_template(db.session, code)

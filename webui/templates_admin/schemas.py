@@ -87,6 +87,17 @@ TEMPLATE_COMPONENTS: dict[str, Any] = {
             },
             "text": _STR,
             "downloads": {"type": "object", "properties": {"docx": _STR, "pdf": _STR}},
+            "documents": {
+                "type": "array",
+                "description": "the stored DOCX and PDF renditions",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "document_id": {"type": "integer"},
+                        "version": {"type": "integer"},
+                    },
+                },
+            },
         },
     },
     "ContractType": {

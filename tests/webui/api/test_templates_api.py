@@ -47,6 +47,11 @@ def test_drafting_fills_metadata_and_remembers_the_template_version(api):
     assert contract["template_version_id"]
     assert "北京精工设备有限公司" in body["text"] and "86,000.50" in body["text"]
 
+    stored_body = frank.get(f"/api/v1/contracts/{contract['id']}/body").get_json()
+    assert stored_body["text"] == body["text"] and stored_body["version"] == 1
+    documents = frank.get(f"/api/v1/contracts/{contract['id']}/documents").get_json()["items"]
+    assert len(documents) == 2 == len(body["documents"])
+
     pdf = frank.get(body["downloads"]["pdf"])
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     docx = frank.get(body["downloads"]["docx"])
