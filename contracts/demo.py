@@ -36,6 +36,11 @@ USERS: dict[str, tuple[str, list[str], str | None]] = {
 }
 
 
+def demo_phone(number: int) -> str:
+    """Return the demo phone number of the n-th demo user (E.164, a reserved test range)."""
+    return f"+8613800{number:06d}"
+
+
 def groups_for(roles: list[str], department_code: str | None) -> list[str]:
     """Return the candidate groups a user with these roles belongs to."""
     groups = []
@@ -55,13 +60,14 @@ def load_demo_data(session: Session) -> list[str]:
     }
     created = []
     password_hash = hash_password(DEMO_PASSWORD)
-    for username, (display, roles, dept) in USERS.items():
+    for number, (username, (display, roles, dept)) in enumerate(USERS.items(), start=1):
         if session.scalars(select(User).where(User.username == username)).first() is not None:
             continue
         user = User(
             username=username,
             display_name=display,
             email=f"{username}@demo.contractflow.local",
+            phone=demo_phone(number),
             password_hash=password_hash,
             roles=[str(r) for r in roles],
             department=departments[dept] if dept else None,

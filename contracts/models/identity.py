@@ -44,6 +44,9 @@ class User(UserMixin, Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # Rotating it revokes the user's calendar feed URL (the token is an HMAC of it).
+    calendar_key: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(default=list)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
