@@ -125,6 +125,9 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def register_operators(registry: OperatorRegistry) -> None:
     """Register the contract operators in an operator registry."""
+    from contracts.lifecycle_operators import register_lifecycle_operators
+
+    register_lifecycle_operators(registry)
     registry.register(
         "contracts/LoadContract",
         load_contract,

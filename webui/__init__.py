@@ -42,7 +42,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.cli import register_commands
 
     register_commands(app)
+    _install_sms()
     return app
+
+
+def _install_sms() -> None:
+    """Expiry reminders by SMS leave through the outbox to the HTTP SMS gateway."""
+    from connectors import sms
+    from engine.operators import registry as operators
+    from engine.outbox import registry as handlers
+
+    sms.register(handlers, operators)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -57,5 +67,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(inbox_bp)
+    from webui.calendar import bp as calendar_bp
+
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(templates_admin_bp)
     app.register_blueprint(documents_bp)

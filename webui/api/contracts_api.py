@@ -6,12 +6,14 @@ from typing import Any
 
 from flask_login import login_required
 
-from contracts import service
+from contracts import calendar, lifecycle, service
+from contracts.models import ContractStatus
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.schemas import STATUSES, contract_json, event_json
+from webui.api.schemas import STATUSES, contract_json, event_json, expiring_json
 from webui.api.spec import json_body, operation, query
 from webui.auth import current_actor
+from webui.calendar import lifecycle_settings
 from webui.extensions import db
 from webui.settings import approval_settings
 
@@ -100,7 +102,7 @@ def get_contract(contract_id: int) -> dict[str, Any]:
     bp,
     "/contracts/<int:contract_id>",
     "PATCH",
-    summary="Edit a draft (partial)",
+    summary="Edit a draft (partial); on an active contract: change its term",
     tags=["contracts"],
     body="ContractInput",
     responses={
@@ -116,7 +118,13 @@ def get_contract(contract_id: int) -> dict[str, Any]:
 )
 @login_required
 def patch_contract(contract_id: int) -> dict[str, Any]:
-    contract = service.update_contract(db.session, contract_id, json_body(), current_actor())
+    body, actor = json_body(), current_actor()
+    current = service.get_contract(db.session, contract_id, actor, audit_view=False)
+    if current.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRING):
+        # expiry_date / notice_days / renewal_term only; the lifecycle's timers follow.
+        contract = lifecycle.change_term(db.session, contract_id, body, actor)
+    else:
+        contract = service.update_contract(db.session, contract_id, body, actor)
     db.session.commit()
     return contract_json(contract)
 
@@ -150,3 +158,44 @@ def submit_contract(contract_id: int) -> dict[str, Any]:
 def contract_timeline(contract_id: int) -> dict[str, Any]:
     events = service.timeline(db.session, contract_id, current_actor())
     return {"items": [event_json(e) for e in events]}
+
+
+@operation(
+    bp,
+    "/contracts/<int:contract_id>/activate",
+    "POST",
+    summary="Mark an approved contract signed: active, its expiry watched",
+    tags=["contracts"],
+    responses={200: "Contract", 401: None, 403: None, 404: None, 409: None, 422: None},
+)
+@login_required
+def activate_contract(contract_id: int) -> dict[str, Any]:
+    contract = lifecycle.activate_contract(
+        db.session, contract_id, current_actor(), lifecycle_settings()
+    )
+    db.session.commit()
+    return contract_json(contract)
+
+
+@operation(
+    bp,
+    "/contracts/expiring",
+    "GET",
+    summary="Running contracts expiring within 30, 60 or 90 days",
+    tags=["contracts"],
+    params=[
+        query("days", {"type": "integer", "enum": list(calendar.WINDOWS)}, "default 30"),
+        query("department", {"type": "string"}, "department code"),
+    ],
+    responses={200: "ExpiringList", 401: None, 422: None},
+)
+@login_required
+def expiring_contracts() -> dict[str, Any]:
+    read = QueryReader()
+    days = read.integer("days", 30, 1, 366)
+    department = read.text("department")
+    read.done()
+    rows = calendar.expiring_contracts(
+        db.session, current_actor(), days=days, department=department
+    )
+    return {"items": [expiring_json(r) for r in rows], "total": len(rows)}

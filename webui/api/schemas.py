@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.calendar import ExpiringContract
 from contracts.inbox import TaskView
 from contracts.models import Contract
 from engine.models import InstanceEvent
@@ -109,6 +110,8 @@ COMPONENTS: dict[str, Any] = {
             "created_at": _TS,
             "updated_at": _TS,
             "process_instance_id": {"type": ["integer", "null"]},
+            "renewal_term": {**_STR, "description": "ISO 8601 duration, default P1Y"},
+            "renewal_of_id": {"type": ["integer", "null"]},
         },
     },
     "ContractPage": {
@@ -232,6 +235,16 @@ def contract_json(contract: Contract) -> dict[str, Any]:
         "created_at": _iso(contract.created_at),
         "updated_at": _iso(contract.updated_at),
         "process_instance_id": contract.process_instance_id,
+        "renewal_term": contract.renewal_term,
+        "renewal_of_id": contract.renewal_of_id,
+    }
+
+
+def expiring_json(row: ExpiringContract) -> dict[str, Any]:
+    return {
+        **contract_json(row.contract),
+        "notice_date": _iso(row.notice_date),
+        "days_left": row.days_left,
     }
 
 
@@ -265,3 +278,31 @@ def event_json(event: InstanceEvent) -> dict[str, Any]:
         "comment": event.comment,
         "details": event.details,
     }
+
+
+# Contract lifecycle (issue 5): activation, term changes, expiring soon.
+COMPONENTS.update(
+    {
+        "ExpiringContract": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Contract"},
+                {
+                    "type": "object",
+                    "required": ["notice_date", "days_left"],
+                    "properties": {"notice_date": _DATE, "days_left": {"type": "integer"}},
+                },
+            ]
+        },
+        "ExpiringList": {
+            "type": "object",
+            "required": ["items", "total"],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ExpiringContract"},
+                },
+                "total": {"type": "integer"},
+            },
+        },
+    }
+)

@@ -1,0 +1,23 @@
+"""HTML pages: contracts expiring soon, and each user's iCalendar feed of expiry dates."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, current_app
+
+from contracts.lifecycle import LifecycleSettings
+from contracts.lifecycle_dates import DEFAULT_REMINDER_OFFSETS, parse_offsets
+
+bp = Blueprint("calendar", __name__)
+
+
+def lifecycle_settings() -> LifecycleSettings:
+    """Reminder offsets from EXPIRY_REMINDER_OFFSETS / CONTRACTFLOW_REMINDER_OFFSETS ('30,7,1')."""
+    text = current_app.config.get("EXPIRY_REMINDER_OFFSETS") or os.environ.get(
+        "CONTRACTFLOW_REMINDER_OFFSETS"
+    )
+    return LifecycleSettings(parse_offsets(text) if text else DEFAULT_REMINDER_OFFSETS)
+
+
+from webui.calendar import views  # noqa: E402,F401
