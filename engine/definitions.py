@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFoundError
+from engine.errors import DefinitionError, NotFoundError
+from engine.lint import LintContext, errors_of, lint_bundle
 from engine.models import ProcessDefinition
 from engine.spiff.parser import ParsedBundle, checksum_of, parse_bundle
 
@@ -38,15 +39,36 @@ class SpecCache:
 spec_cache = SpecCache()
 
 
+def validate(files: dict[str, str], lint: LintContext) -> list[dict[str, Any]]:
+    """Return every problem of a bundle: XSD and parser first, then our lint rules."""
+    try:
+        parse_bundle(files)
+    except DefinitionError as exc:
+        return list(exc.details or [])
+    return lint_bundle(files, lint)
+
+
 def deploy(
-    session: Session, files: dict[str, str], *, actor: str | None = None, note: str = ""
+    session: Session,
+    files: dict[str, str],
+    *,
+    actor: str | None = None,
+    note: str = "",
+    lint: LintContext | None = None,
 ) -> list[ProcessDefinition]:
     """Validate a bundle and add a new version of each process it holds.
 
     A process whose newest version already has this exact bundle is left alone,
-    so deploying the shipped files at every start-up is idempotent.
+    so deploying the shipped files at every start-up is idempotent. With a
+    lint context, any error-severity lint problem refuses the whole bundle.
     """
     bundle = parse_bundle(files)
+    if lint is not None:
+        errors = errors_of(lint_bundle(files, lint))
+        if errors:
+            raise DefinitionError(
+                f"{len(errors)} problem(s) in the bundle: {errors[0]['message']}", details=errors
+            )
     deployed = []
     for key in sorted(bundle.specs):
         own_files = bundle.files_for(key, files)
@@ -114,4 +136,5 @@ __all__ = [
     "deploy_directory",
     "latest_definition",
     "spec_cache",
+    "validate",
 ]

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.errors import DefinitionError
+from engine.errors import DefinitionError, InvalidInputError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = (
@@ -24,6 +24,12 @@ DMN_NAMESPACES = (
 _SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
 )
+
+
+class NotXmlError(InvalidInputError):
+    """An upload is not an XML document at all (the web layer answers 415)."""
+
+    code = "not_xml"
 
 
 @dataclass
@@ -63,6 +69,25 @@ def parse_xml(text: str, filename: str) -> etree._Element:
         )
     try:
         return etree.fromstring(text.encode("utf-8"), parser=_SAFE_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DefinitionError(
+            f"{filename}: malformed XML: {exc}",
+            details=[_problem(filename, None, f"malformed XML: {exc}", line=exc.lineno)],
+        ) from exc
+
+
+def parse_xml_bytes(data: bytes, filename: str) -> etree._Element:
+    """Parse XML bytes safely, honouring the encoding its header declares."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise DefinitionError(
+            f"{filename}: DOCTYPE and entity declarations are not allowed",
+            details=[_problem(filename, None, "DOCTYPE/ENTITY declarations are not allowed")],
+        )
+    if not head.startswith(b"<"):
+        raise NotXmlError(f"{filename}: the file is not an XML document")
+    try:
+        return etree.fromstring(data, parser=_SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
         raise DefinitionError(
             f"{filename}: malformed XML: {exc}",

@@ -45,6 +45,11 @@ _CONVERTER = _SpecByReferenceConverter(BpmnWorkflow, _REGISTRY)
 _SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 
 
+def registry() -> Any:
+    """Return the converter registry our workflows are serialized with (spec diffs need it)."""
+    return _REGISTRY
+
+
 def dumps(workflow: BpmnWorkflow) -> str:
     """Return the workflow's state (task tree and data, no spec) as JSON."""
     registry = _SERIALIZER.registry

@@ -6,4 +6,11 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from webui.api import auth_api, contracts_api, openapi_api, tasks_api  # noqa: E402,F401
+from webui.api import (  # noqa: E402,F401
+    admin_instances_api,
+    admin_processes_api,
+    auth_api,
+    contracts_api,
+    openapi_api,
+    tasks_api,
+)

@@ -306,3 +306,267 @@ COMPONENTS.update(
         },
     }
 )
+
+
+_OBJ = {"type": "object"}
+_INT = {"type": "integer"}
+
+
+def _list_of(ref: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}
+
+
+# Process administration (issue 4): definitions, versions, instances, import, routing.
+COMPONENTS.update(
+    {
+        "ProcessVersion": {
+            "type": "object",
+            "required": ["id", "key", "name", "version", "deployed_at", "deployed_by", "note"],
+            "properties": {
+                "id": _INT,
+                "key": _STR,
+                "name": _STR,
+                "version": _INT,
+                "checksum": _STR,
+                "deployed_at": _TS,
+                "deployed_by": _NULL_STR,
+                "note": _STR,
+                "file_names": {"type": "array", "items": _STR},
+                "files": {"type": "object", "description": "file name -> XML (single version)"},
+                "versions": {"type": "integer", "description": "number of versions (list)"},
+            },
+        },
+        "ProcessVersionList": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": _list_of("ProcessVersion")},
+        },
+        "Bundle": {
+            "type": "object",
+            "required": ["files"],
+            "properties": {
+                "files": {
+                    "type": "object",
+                    "additionalProperties": _STR,
+                    "description": "file name (.bpmn/.dmn) -> XML text",
+                },
+                "note": _STR,
+            },
+        },
+        "Problem": {
+            "type": "object",
+            "required": ["element_id", "message"],
+            "properties": {
+                "file": _NULL_STR,
+                "element_id": _NULL_STR,
+                "element_name": _NULL_STR,
+                "element_type": _NULL_STR,
+                "line": {"type": ["integer", "null"]},
+                "message": _STR,
+                "rule": _STR,
+                "severity": {"type": "string", "enum": ["error", "warning"]},
+            },
+        },
+        "Validation": {
+            "type": "object",
+            "required": ["valid", "problems"],
+            "properties": {"valid": {"type": "boolean"}, "problems": _list_of("Problem")},
+        },
+        "Deployed": {
+            "type": "object",
+            "required": ["deployed"],
+            "properties": {"deployed": _list_of("ProcessVersion")},
+        },
+        "RedeployRequest": {"type": "object", "properties": {"note": _STR}},
+        "ElementChange": {
+            "type": "object",
+            "required": ["element_id", "element_type", "element_name", "file", "aspects"],
+            "properties": {
+                "element_id": _STR,
+                "element_type": _STR,
+                "element_name": _NULL_STR,
+                "file": _STR,
+                "aspects": {"type": "array", "items": _STR},
+            },
+        },
+        "VersionComparison": {
+            "type": "object",
+            "required": ["key", "from", "to", "added", "removed", "changed"],
+            "properties": {
+                "key": _STR,
+                "from": _INT,
+                "to": _INT,
+                "added": _list_of("ElementChange"),
+                "removed": _list_of("ElementChange"),
+                "changed": _list_of("ElementChange"),
+            },
+        },
+        "TaskTiming": {
+            "type": "object",
+            "required": ["bpmn_id", "name", "count", "median_seconds", "p90_seconds"],
+            "properties": {
+                "bpmn_id": _STR,
+                "name": _STR,
+                "count": _INT,
+                "median_seconds": {"type": "number"},
+                "p90_seconds": {"type": "number"},
+            },
+        },
+        "Heatmap": {
+            "type": "object",
+            "required": ["key", "items"],
+            "properties": {
+                "key": _STR,
+                "since": {"type": ["string", "null"]},
+                "until": {"type": ["string", "null"]},
+                "items": _list_of("TaskTiming"),
+            },
+        },
+        "MissingItem": {
+            "type": "object",
+            "required": ["element_id", "element_name", "element_type", "what_to_add"],
+            "properties": {
+                "element_id": _NULL_STR,
+                "element_name": _NULL_STR,
+                "element_type": _STR,
+                "line": {"type": ["integer", "null"]},
+                "what_to_add": _STR,
+            },
+        },
+        "ImportResult": {
+            "type": "object",
+            "required": ["filename", "status", "deployed", "missing"],
+            "properties": {
+                "filename": _STR,
+                "status": {"type": "string", "enum": ["deployed", "incomplete"]},
+                "deployed": _list_of("ProcessVersion"),
+                "missing": _list_of("MissingItem"),
+            },
+        },
+        "RoutingSimulationRequest": {
+            "type": "object",
+            "properties": {
+                "contract_type": _STR,
+                "amount": {"type": ["string", "number"]},
+                "currency": _STR,
+                "department": _STR,
+                "contract_id": {
+                    "type": "integer",
+                    "description": "take type, amount, currency, department from this contract",
+                },
+                "dmn": {
+                    "type": "string",
+                    "description": "a draft DMN (XML) instead of the deployed",
+                },
+            },
+        },
+        "RoutingSimulation": {
+            "type": "object",
+            "required": ["amount_cny", "source", "approvers"],
+            "properties": {
+                "amount_cny": _MONEY,
+                "source": _STR,
+                "approvers": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"role": _STR, "group": _STR},
+                    },
+                },
+            },
+        },
+        "AdminInstance": {
+            "type": "object",
+            "required": ["id", "key", "version", "status", "business_key", "started_at"],
+            "properties": {
+                "id": _INT,
+                "key": _STR,
+                "version": _INT,
+                "definition_id": _INT,
+                "status": {
+                    "type": "string",
+                    "enum": ["running", "completed", "suspended", "terminated", "error"],
+                },
+                "business_key": _NULL_STR,
+                "started_by": _NULL_STR,
+                "started_at": _TS,
+                "updated_at": _TS,
+                "completed_at": {"type": ["string", "null"]},
+                "next_timer_at": {"type": ["string", "null"]},
+                "error": _NULL_STR,
+                "elements": {
+                    "type": "object",
+                    "properties": {
+                        "completed": {"type": "array", "items": _STR},
+                        "active": {"type": "array", "items": _STR},
+                        "waiting": {"type": "array", "items": _STR},
+                    },
+                },
+                "history": _list_of("TimelineEvent"),
+                "data": _OBJ,
+                "retry": {"type": "object", "description": "retry only: succeeded, error"},
+            },
+        },
+        "AdminInstancePage": {
+            "type": "object",
+            "required": ["items", "total", "page", "per_page"],
+            "properties": {
+                "items": _list_of("AdminInstance"),
+                "total": _INT,
+                "page": _INT,
+                "per_page": _INT,
+            },
+        },
+        "InstanceAction": {"type": "object", "properties": {"comment": _STR}},
+        "SpecChange": {
+            "type": "object",
+            "properties": {
+                "bpmn_id": _STR,
+                "name": _STR,
+                "aspects": {"type": "array", "items": _STR},
+            },
+        },
+        "MigrationReport": {
+            "type": "object",
+            "required": ["instance_id", "from_version", "to_version", "safe", "reasons"],
+            "properties": {
+                "instance_id": _INT,
+                "from_version": _INT,
+                "to_version": {"type": ["integer", "null"]},
+                "safe": {"type": "boolean"},
+                "reasons": {"type": "array", "items": _STR},
+                "changed": _list_of("SpecChange"),
+                "added": _list_of("SpecChange"),
+                "removed": _list_of("SpecChange"),
+            },
+        },
+    }
+)
+
+
+# Contract lifecycle (issue 5): activation, term changes, expiring soon.
+COMPONENTS.update(
+    {
+        "ExpiringContract": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Contract"},
+                {
+                    "type": "object",
+                    "required": ["notice_date", "days_left"],
+                    "properties": {"notice_date": _DATE, "days_left": {"type": "integer"}},
+                },
+            ]
+        },
+        "ExpiringList": {
+            "type": "object",
+            "required": ["items", "total"],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ExpiringContract"},
+                },
+                "total": {"type": "integer"},
+            },
+        },
+    }
+)
