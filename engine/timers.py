@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -17,7 +18,7 @@ from engine.operators import registry as default_registry
 log = logging.getLogger(__name__)
 
 
-def claim_due_instances(session: Session, *, limit: int) -> list[int]:
+def claim_due_instances(session: Session, *, limit: int, skip: Collection[int] = ()) -> list[int]:
     """Select (and on PostgreSQL lock, skipping locked rows) instances with a due timer."""
     query = (
         select(ProcessInstance.id)
@@ -28,6 +29,8 @@ def claim_due_instances(session: Session, *, limit: int) -> list[int]:
         .order_by(ProcessInstance.next_timer_at)
         .limit(limit)
     )
+    if skip:
+        query = query.where(ProcessInstance.id.not_in(skip))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(session.scalars(query))
@@ -42,11 +45,16 @@ def fire_due_timers(
     `error` and the rest of the batch still fires.
     """
     total = 0
+    # An instance is visited once per run: one whose timer is not quite due in
+    # SpiffWorkflow's own eyes (or that lost a race) waits for the next run
+    # instead of being claimed again and again.
+    visited: set[int] = set()
     while True:
-        ids = claim_due_instances(session, limit=batch)
+        ids = claim_due_instances(session, limit=batch, skip=visited)
         if not ids:
             session.commit()
             return total
+        visited.update(ids)
         for instance_id in ids:
             total += _fire_one(session, instance_id, operators)
         session.commit()

@@ -195,3 +195,30 @@ def test_an_operator_bug_marks_only_its_instance_failed(session, operators, monk
     assert healthy.status == InstanceStatus.COMPLETED
     assert broken.status == InstanceStatus.ERROR and "RuntimeError" in broken.error
     assert broken.next_timer_at is None
+
+
+def test_an_instance_that_stays_due_is_visited_once_per_run(session, operators, monkeypatch):
+    instance = _start(session, operators)
+    [task] = _ready(session, instance)
+    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
+    runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+    session.commit()
+    # The index keeps saying "due" although SpiffWorkflow fires nothing (a timer it
+    # does not consider due yet, or one the index cannot see).
+    stuck = clock.now() - timedelta(minutes=1)
+    monkeypatch.setattr(runtime.wf, "next_timer_at", lambda workflow: stuck)
+    instance.next_timer_at = stuck
+    session.commit()
+    visits = []
+    real_fire = runtime.fire_timers
+
+    def counting_fire(session, instance_id, **kwargs):
+        visits.append(instance_id)
+        assert len(visits) < 5, "the timer job keeps claiming the same instance"
+        return real_fire(session, instance_id, **kwargs)
+
+    monkeypatch.setattr(timers.runtime, "fire_timers", counting_fire)
+    assert timers.fire_due_timers(session, operators=operators) == 0
+    assert visits == [instance.id]
+    session.refresh(instance)
+    assert instance.status == InstanceStatus.RUNNING
