@@ -56,6 +56,7 @@ def _install_sms() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webui.admin_processes import bp as admin_processes_bp
     from webui.api import bp as api_bp
     from webui.contracts import bp as contracts_bp
     from webui.documents import bp as documents_bp
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(admin_processes_bp)
     from webui.calendar import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)

@@ -1,10 +1,11 @@
-// Build the front-end assets into webui/static/vendor/ (gitignored).
+// Build the front-end assets (both output folders are gitignored).
 //
-// Plain Node, no bundler yet. Two kinds of step:
-//   COPIES  - files taken as they are from node_modules (htmx, CSS, fonts…);
-//   BUNDLES - entry points that need bundling (bpmn-js, dmn-js with their
-//             properties panels). Empty for now; when the first one is added,
-//             add "esbuild" to devDependencies and it is used below.
+// Two kinds of step:
+//   COPIES  - files taken as they are from node_modules into webui/static/vendor/;
+//   BUNDLES - our entry modules in webui/frontend/src/ (bpmn-js, dmn-js and the
+//             properties panel with our SpiffWorkflow providers), bundled by
+//             esbuild into webui/static/dist/. The CSS an entry imports comes out
+//             next to it (<name>.css); fonts are copied to dist/assets/.
 //
 // Run with `npm run build` from the repository root (the Makefile does).
 
@@ -15,6 +16,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const NODE_MODULES = join(ROOT, "node_modules");
 const VENDOR = join(ROOT, "webui", "static", "vendor");
+const DIST = join(ROOT, "webui", "static", "dist");
 
 /** Files copied verbatim: `from` is relative to node_modules/, `to` to webui/static/vendor/. */
 const COPIES = [
@@ -24,12 +26,8 @@ const COPIES = [
   // { from: "bpmn-js/dist/assets/bpmn-font/css/bpmn.css", to: "bpmn-js/bpmn.css" },
 ];
 
-/**
- * Entry points bundled with esbuild: `entry` is relative to webui/frontend/,
- * `out` to webui/static/vendor/. Example:
- *   { entry: "bpmn-modeler.js", out: "bpmn-modeler.js" }
- */
-const BUNDLES = [];
+/** Entry points bundled with esbuild, relative to webui/frontend/src/; output to dist/. */
+const BUNDLES = ["process-modeler.js", "dmn-modeler.js", "process-viewer.js"];
 
 async function copyAll() {
   for (const { from, to } of COPIES) {
@@ -49,26 +47,32 @@ async function copyAll() {
 async function bundleAll() {
   if (BUNDLES.length === 0) return;
   const { build } = await import("esbuild");
-  for (const { entry, out } of BUNDLES) {
-    const entryPoint = join(ROOT, "webui", "frontend", entry);
-    const outfile = join(VENDOR, out);
-    await build({
-      entryPoints: [entryPoint],
-      outfile,
-      bundle: true,
-      minify: true,
-      sourcemap: true,
-      format: "iife",
-      target: ["es2020"],
-      logLevel: "warning",
-    });
-    console.log(`bundled ${relative(ROOT, entryPoint)} -> ${relative(ROOT, outfile)}`);
+  const entryPoints = BUNDLES.map((entry) => join(ROOT, "webui", "frontend", "src", entry));
+  await build({
+    entryPoints,
+    outdir: DIST,
+    entryNames: "[name]",
+    assetNames: "assets/[name]-[hash]",
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: "iife",
+    target: ["es2020"],
+    // The fonts of bpmn-js/dmn-js become files, so the CSP needs no `font-src data:`.
+    loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file" },
+    jsx: "automatic",
+    jsxImportSource: "@bpmn-io/properties-panel/preact",
+    logLevel: "warning",
+  });
+  for (const entry of entryPoints) {
+    console.log(`bundled ${relative(ROOT, entry)} -> ${relative(ROOT, DIST)}/`);
   }
 }
 
 async function main() {
   // Start clean so a removed asset does not linger in the served folder.
   await rm(VENDOR, { recursive: true, force: true });
+  await rm(DIST, { recursive: true, force: true });
   await mkdir(VENDOR, { recursive: true });
   await copyAll();
   await bundleAll();
