@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contracts import audit
+from contracts import audit, routing_simulator
 from contracts.actor import Actor
 from contracts.errors import PermissionDeniedError
 from contracts.forms import FormLibrary
@@ -86,15 +86,20 @@ def validate(
 ) -> list[dict[str, Any]]:
     """Return every problem of a draft bundle (nothing is deployed)."""
     require_process_admin(actor.user)
-    return definitions.validate(files, lint)
+    problems = definitions.validate(files, lint)
+    if any(p.get("severity", "error") == "error" for p in problems):
+        return problems
+    return problems + routing_simulator.failing_cases(session, files)
 
 
 def deploy(
     session: Session, files: dict[str, str], note: str, actor: Actor, lint: LintContext
 ) -> list[ProcessDefinition]:
-    """Validate (XSD, parser, lint) and deploy a bundle as new versions."""
+    """Validate (XSD, parser, lint, saved routing cases) and deploy a bundle as new versions."""
     require_process_admin(actor.user)
-    deployed = definitions.deploy(session, files, actor=actor.username, note=note, lint=lint)
+    definitions.validate_or_raise(files, lint)
+    routing_simulator.require_cases_pass(session, files)
+    deployed = definitions.deploy(session, files, actor=actor.username, note=note)
     for definition in deployed:
         _audit(
             session,
@@ -199,3 +204,31 @@ def instance_action(
         raise ValueError(action)
     _audit(session, actor, f"instance.{action}", instance_id, comment=comment)
     return result
+
+
+def save_routing_case(session: Session, raw: Any, actor: Actor) -> Any:
+    require_process_admin(actor.user)
+    case = routing_simulator.save_case(session, raw, actor.username)
+    audit.record(
+        session,
+        "routing_case.create",
+        actor=actor.username,
+        object_type="routing_case",
+        object_id=case.id,
+        ip=actor.ip,
+        details={"name": case.name},
+    )
+    return case
+
+
+def delete_routing_case(session: Session, case_id: int, actor: Actor) -> None:
+    require_process_admin(actor.user)
+    routing_simulator.delete_case(session, case_id)
+    audit.record(
+        session,
+        "routing_case.delete",
+        actor=actor.username,
+        object_type="routing_case",
+        object_id=case_id,
+        ip=actor.ip,
+    )

@@ -48,6 +48,16 @@ def validate(files: dict[str, str], lint: LintContext) -> list[dict[str, Any]]:
     return lint_bundle(files, lint)
 
 
+def validate_or_raise(files: dict[str, str], lint: LintContext) -> None:
+    """Raise DefinitionError listing every error-severity problem of a bundle."""
+    parse_bundle(files)
+    errors = errors_of(lint_bundle(files, lint))
+    if errors:
+        raise DefinitionError(
+            f"{len(errors)} problem(s) in the bundle: {errors[0]['message']}", details=errors
+        )
+
+
 def deploy(
     session: Session,
     files: dict[str, str],
@@ -62,13 +72,9 @@ def deploy(
     so deploying the shipped files at every start-up is idempotent. With a
     lint context, any error-severity lint problem refuses the whole bundle.
     """
-    bundle = parse_bundle(files)
     if lint is not None:
-        errors = errors_of(lint_bundle(files, lint))
-        if errors:
-            raise DefinitionError(
-                f"{len(errors)} problem(s) in the bundle: {errors[0]['message']}", details=errors
-            )
+        validate_or_raise(files, lint)
+    bundle = parse_bundle(files)
     deployed = []
     for key in sorted(bundle.specs):
         own_files = bundle.files_for(key, files)
@@ -137,4 +143,5 @@ __all__ = [
     "latest_definition",
     "spec_cache",
     "validate",
+    "validate_or_raise",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app, request
@@ -14,7 +13,6 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from contracts import process_admin, routing_simulator
 from contracts.errors import ValidationError
-from contracts.models import Contract
 from engine.import_analysis import MAX_IMPORT_BYTES
 from engine.lint import LintContext
 from engine.models import ProcessDefinition
@@ -305,7 +303,7 @@ def simulate_routing() -> dict[str, Any]:
     actor = current_actor()
     process_admin.require_process_admin(actor.user)
     body = json_object()
-    facts = _facts(body)
+    facts = routing_simulator.facts_from(db.session, body)
     draft = body.get("dmn")
     if draft is not None and not isinstance(draft, str):
         raise ValidationError({"dmn": ["must be the DMN XML text"]})
@@ -317,35 +315,60 @@ def simulate_routing() -> dict[str, Any]:
     }
 
 
-def _facts(body: dict[str, Any]) -> dict[str, Any]:
-    if body.get("contract_id") is not None:
-        contract = db.session.get(Contract, body["contract_id"])
-        if contract is None:
-            raise ValidationError({"contract_id": ["no such contract"]})
-        return {
-            "contract_type": contract.contract_type.code,
-            "amount": contract.amount,
-            "currency": contract.currency,
-            "department": contract.department.code,
-        }
-    errors: dict[str, list[str]] = {}
-    for name in ("contract_type", "department", "amount"):
-        if body.get(name) in (None, ""):
-            errors[name] = ["is required"]
-    try:
-        amount = Decimal(str(body.get("amount", "0")))
-        if not amount.is_finite() or amount < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        errors["amount"] = ["must be a non-negative decimal"]
-    if errors:
-        raise ValidationError(errors)
+def case_json(case: Any) -> dict[str, Any]:
     return {
-        "contract_type": str(body["contract_type"]),
-        "amount": amount,
-        "currency": str(body.get("currency") or "CNY"),
-        "department": str(body["department"]),
+        "id": case.id,
+        "name": case.name,
+        "inputs": case.inputs,
+        "expected": case.expected,
+        "created_by": case.created_by,
+        "created_at": case.created_at.isoformat(),
     }
+
+
+@operation(
+    bp,
+    "/admin/routing/cases",
+    "GET",
+    summary="Saved routing cases (must pass before a routing DMN is deployed)",
+    tags=_TAGS,
+    responses={200: "RoutingCaseList", 401: None, 403: None},
+)
+@login_required
+def list_routing_cases() -> dict[str, Any]:
+    process_admin.require_process_admin(current_actor().user)
+    return {"items": [case_json(c) for c in routing_simulator.list_cases(db.session)]}
+
+
+@operation(
+    bp,
+    "/admin/routing/cases",
+    "POST",
+    summary="Save a routing case: inputs and the expected approver roles",
+    tags=_TAGS,
+    body="RoutingCase",
+    responses={201: "RoutingCase", 400: None, 401: None, 403: None, 415: None, 422: None},
+)
+@login_required
+def save_routing_case() -> tuple[dict[str, Any], int]:
+    case = process_admin.save_routing_case(db.session, json_object(), current_actor())
+    db.session.commit()
+    return case_json(case), 201
+
+
+@operation(
+    bp,
+    "/admin/routing/cases/<int:case_id>",
+    "DELETE",
+    summary="Delete a routing case",
+    tags=_TAGS,
+    responses={204: None, **_ERR},
+)
+@login_required
+def delete_routing_case(case_id: int) -> tuple[str, int]:
+    process_admin.delete_routing_case(db.session, case_id, current_actor())
+    db.session.commit()
+    return "", 204
 
 
 @operation(

@@ -518,6 +518,23 @@ COMPONENTS.update(
             },
         },
         "InstanceAction": {"type": "object", "properties": {"comment": _STR}},
+        "RoutingCase": {
+            "type": "object",
+            "required": ["name", "inputs", "expected"],
+            "properties": {
+                "id": _INT,
+                "name": _STR,
+                "inputs": {"$ref": "#/components/schemas/RoutingSimulationRequest"},
+                "expected": {"type": "array", "items": _STR, "description": "roles, in order"},
+                "created_by": _NULL_STR,
+                "created_at": _TS,
+            },
+        },
+        "RoutingCaseList": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": _list_of("RoutingCase")},
+        },
         "SpecChange": {
             "type": "object",
             "properties": {

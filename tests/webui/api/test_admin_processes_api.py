@@ -154,3 +154,53 @@ def test_bad_imports_are_refused(api, data, content_type, status):
         content_type=content_type,
     )
     assert response.status_code == status, response.get_json()
+
+
+def test_saved_routing_cases_must_pass_before_a_routing_dmn_deploys(api):
+    admin = api("admin")
+    case = {
+        "name": "600k sales",
+        "inputs": {"contract_type": "sales", "department": "sales", "amount": "600000"},
+        "expected": ["dept_manager", "legal", "finance"],
+    }
+    saved = admin.post("/api/v1/admin/routing/cases", json=case)
+    assert saved.status_code == 201, saved.get_json()
+    assert [c["name"] for c in admin.get("/api/v1/admin/routing/cases").get_json()["items"]] == [
+        "600k sales"
+    ]
+    lowered = _bundle(**{"&gt; 1000000": "&gt; 500000", "&lt;= 1000000": "&lt;= 500000"})
+    check = admin.post("/api/v1/admin/processes/validate", json={"files": lowered}).get_json()
+    assert check["valid"] is False
+    assert [p["rule"] for p in check["problems"]] == ["routing_case"]
+    refused = admin.post("/api/v1/admin/processes/deploy", json={"files": lowered})
+    assert refused.status_code == 422
+    assert "600k sales" in refused.get_json()["error"]["details"][0]["message"]
+    case_id = saved.get_json()["id"]
+    assert (
+        admin.client.delete(
+            f"/api/v1/admin/routing/cases/{case_id}",
+            headers={"Authorization": f"Bearer {admin.token}"},
+        ).status_code
+        == 204
+    )
+    deployed = admin.post("/api/v1/admin/processes/deploy", json={"files": lowered})
+    assert deployed.status_code == 201, deployed.get_json()
+
+
+def test_admin_actions_are_audited(api, app):
+    from sqlalchemy import select
+
+    from contracts.models import AuditEntry
+    from webui.extensions import db
+
+    contract = api("alice").create_contract()
+    api("alice").submit(contract["id"])
+    admin = api("admin")
+    [item] = admin.get("/api/v1/admin/instances").get_json()["items"]
+    admin.post(f"/api/v1/admin/instances/{item['id']}/suspend", json={"comment": "hold"})
+    admin.post(f"/api/v1/admin/instances/{item['id']}/resume")
+    with app.app_context():
+        actions = db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor == "admin")
+        ).all()
+    assert ["instance.suspend", "instance.resume"] == [a for a in actions if "instance" in a]
