@@ -31,14 +31,37 @@ class FormLibrary:
         """Return the data if it satisfies the form; else ValidationError per field."""
         if not isinstance(data, dict):
             raise ValidationError({"data": ["must be a JSON object"]})
+        schema = self.schema(name)
         errors: dict[str, list[str]] = {}
-        validator = jsonschema.Draft202012Validator(self.schema(name))
+        for path in unknown_fields(schema, data):
+            errors.setdefault(path, []).append("is not a field of this form")
+        validator = jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
         for error in validator.iter_errors(data):
             for field_name, message in _describe(error):
                 errors.setdefault(field_name, []).append(message)
         if errors:
             raise ValidationError(errors, "the form has errors")
         return data
+
+
+def unknown_fields(schema: dict[str, Any], data: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of keys the form's (nested) properties do not declare.
+
+    A form is closed even when its schema forgets `additionalProperties: false`: a post with
+    fields nobody drew is tampered with, and its extra data must not reach the process.
+    """
+    properties = schema.get("properties")
+    if not isinstance(data, dict) or not isinstance(properties, dict):
+        return []
+    found = []
+    for key, value in data.items():
+        if key not in properties:
+            found.append(f"{prefix}{key}")
+        elif isinstance(properties[key], dict):
+            found += unknown_fields(properties[key], value, f"{prefix}{key}.")
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -63,7 +86,9 @@ def _describe(error: jsonschema.ValidationError) -> list[tuple[str, str]]:
         allowed = set((error.schema or {}).get("properties", {}))
         extra = [name for name in error.instance if name not in allowed]
         return [
-            (".".join(filter(None, [where, name])), "is not a field of this form") for name in extra
+            (".".join(filter(None, [where, name])), "is not a field of this form")
+            for name in extra
+            if not (error.schema or {}).get("properties")  # unknown_fields reported those
         ]
     if error.validator == "enum":
         choices = ", ".join(map(str, error.validator_value))

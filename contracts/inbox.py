@@ -1,33 +1,73 @@
-"""The approver's side: list, open, claim and complete human tasks on contracts."""
+"""The approver's side: list, open, claim, delegate, comment on and complete human tasks.
+
+The inbox list is one indexed query over the `human_task` projection joined to its
+contract; each tab ("scope") narrows it differently:
+
+- `mine`      ready tasks assigned to the actor
+- `groups`    ready, unclaimed tasks of the actor's candidate groups (or naming them)
+- `completed` tasks the actor completed
+- `started`   ready tasks of processes the actor started (where are my contracts?)
+- None        `mine` and `groups` together (the API's default)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from contracts import audit
 from contracts.actor import Actor
-from contracts.errors import PermissionDeniedError
+from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.forms import FormLibrary
-from contracts.models import Contract, ContractType, Department
+from contracts.models import (
+    Contract,
+    ContractType,
+    Counterparty,
+    Department,
+    Group,
+    Membership,
+    User,
+)
 from engine import clock, runtime
 from engine.errors import ConflictError, NotFoundError
-from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus, ProcessInstance
+from engine.models import (
+    HumanTask,
+    HumanTaskCandidate,
+    HumanTaskStatus,
+    InstanceEvent,
+    ProcessInstance,
+)
 
 # How a task's submitted data reads in the timeline.
 DECISION_ACTIONS = {"approve": "approved", "reject": "rejected"}
 REVISION_ACTIONS = {"resubmit": "resubmitted", "withdraw": "withdrawn"}
 
+# The inbox query: each row a task and its contract (None for a task without one).
+TaskQuery = Select[HumanTask, Contract]
+
+SCOPES = ("mine", "groups", "completed", "started")
+SORTS = ("due", "-due", "created", "-created", "amount", "-amount")
+DUE_WINDOWS = {"overdue": None, "today": timedelta(days=1), "week": timedelta(days=7)}
+MAX_COMMENT = 4000
+MAX_SEARCH = 100
+
 
 @dataclass
 class TaskFilters:
-    scope: str | None = None  # "mine", "groups" or None for both
+    scope: str | None = None  # one of SCOPES, or None for "mine" and "groups"
     contract_type: str | None = None
     department: str | None = None
     overdue: bool | None = None
+    due: str | None = None  # "overdue", "today" (due within 24 h) or "week"
+    q: str | None = None  # contract number, title or counterparty
+    amount_min: Decimal | None = None  # in CNY
+    amount_max: Decimal | None = None
+    sort: str = "due"  # one of SORTS; "-" sorts descending
     page: int = 1
     per_page: int = 20
 
@@ -40,53 +80,124 @@ class TaskView:
     contract: Contract | None
 
 
-def _candidate_clause(actor: Actor) -> Any:
-    return exists(
-        select(HumanTaskCandidate.id).where(
-            HumanTaskCandidate.task_id == HumanTask.id,
-            or_(
-                HumanTaskCandidate.username == actor.username,
-                HumanTaskCandidate.group_name.in_(actor.user.group_names),
-            ),
-        )
+def _candidate_task_ids(actor: Actor) -> Any:
+    """Ids of tasks naming the actor or one of the actor's groups (index-only lookups)."""
+    by_group = select(HumanTaskCandidate.task_id).where(
+        HumanTaskCandidate.group_name.in_(actor.user.group_names)
     )
+    by_user = select(HumanTaskCandidate.task_id).where(
+        HumanTaskCandidate.username == actor.username
+    )
+    return union_all(by_group, by_user)
 
 
-def _base_query(actor: Actor, filters: TaskFilters) -> Select[HumanTask, Contract]:
-    mine = HumanTask.assignee == actor.username
-    claimable = and_(HumanTask.assignee.is_(None), _candidate_clause(actor))
-    scope = {"mine": mine, "groups": claimable}.get(filters.scope or "", or_(mine, claimable))
+def _scope_clause(actor: Actor, scope: str | None) -> Any:
+    ready = HumanTask.status == HumanTaskStatus.READY
+    mine = and_(ready, HumanTask.assignee == actor.username)
+    claimable = and_(
+        ready, HumanTask.assignee.is_(None), HumanTask.id.in_(_candidate_task_ids(actor))
+    )
+    if scope == "mine":
+        return mine
+    if scope == "groups":
+        return claimable
+    if scope == "completed":
+        return and_(
+            HumanTask.completed_by == actor.username,
+            HumanTask.status == HumanTaskStatus.COMPLETED,
+        )
+    if scope == "started":
+        return and_(ready, ProcessInstance.started_by == actor.username)
+    return or_(mine, claimable)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _base_query(actor: Actor, filters: TaskFilters, scope: str | None) -> TaskQuery:
     query = (
         select(HumanTask, Contract)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Contract, Contract.number == ProcessInstance.business_key)
-        .where(HumanTask.status == HumanTaskStatus.READY, scope)
+        .where(_scope_clause(actor, scope))
     )
     if filters.contract_type:
-        query = query.join(ContractType, ContractType.id == Contract.contract_type_id).where(
-            ContractType.code == filters.contract_type
+        query = query.where(
+            Contract.contract_type_id.in_(
+                select(ContractType.id).where(ContractType.code == filters.contract_type)
+            )
         )
     if filters.department:
-        query = query.join(Department, Department.id == Contract.department_id).where(
-            Department.code == filters.department
+        query = query.where(
+            Contract.department_id.in_(
+                select(Department.id).where(Department.code == filters.department)
+            )
         )
-    if filters.overdue is True:
-        query = query.where(HumanTask.due_at < clock.now())
+    if filters.amount_min is not None:
+        query = query.where(Contract.amount_cny >= filters.amount_min)
+    if filters.amount_max is not None:
+        query = query.where(Contract.amount_cny <= filters.amount_max)
+    if filters.q and filters.q.strip():
+        pattern = _like(filters.q.strip()[:MAX_SEARCH])
+        counterparties = select(Counterparty.id).where(Counterparty.name.ilike(pattern, "\\"))
+        query = query.where(
+            or_(
+                Contract.number.ilike(pattern, "\\"),
+                Contract.title.ilike(pattern, "\\"),
+                Contract.counterparty_id.in_(counterparties),
+            )
+        )
+    return _due_filter(query, filters)
+
+
+def _due_filter(query: TaskQuery, filters: TaskFilters) -> TaskQuery:
+    now = clock.now()
+    if filters.overdue is True or filters.due == "overdue":
+        query = query.where(HumanTask.due_at < now)
     elif filters.overdue is False:
-        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= clock.now()))
+        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
+    window = DUE_WINDOWS.get(filters.due or "")
+    if window is not None:
+        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < now + window)
     return query
 
 
+def _order(query: TaskQuery, sort: str) -> TaskQuery:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "created":
+        column: Any = HumanTask.created_at
+    elif key == "amount":
+        column = Contract.amount_cny
+    else:
+        column = HumanTask.due_at
+    ordered = column.desc() if descending else column.asc()
+    tie = HumanTask.id.desc() if descending else HumanTask.id.asc()
+    # Tasks without a due date (or contract) go last whichever way the list is sorted.
+    return query.order_by(column.is_(None), ordered, tie)
+
+
 def list_tasks(session: Session, filters: TaskFilters, actor: Actor) -> tuple[list[TaskView], int]:
-    """Return one page of ready tasks the actor may act on, oldest due first, and the total."""
-    query = _base_query(actor, filters)
+    """Return one page of the tasks in the filters' tab, sorted, and the tab's total."""
+    query = _base_query(actor, filters, filters.scope)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
-        query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+        _order(query, filters.sort)
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     ).all()
     return [TaskView(task=t, contract=c) for t, c in rows], total
+
+
+def tab_counts(session: Session, filters: TaskFilters, actor: Actor) -> dict[str, int]:
+    """How many tasks each tab holds under the same filters."""
+    counts = {}
+    for scope in SCOPES:
+        query = _base_query(actor, filters, scope).with_only_columns(HumanTask.id)
+        counts[scope] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return counts
 
 
 def _contract_of(session: Session, task: HumanTask) -> Contract | None:
@@ -112,18 +223,23 @@ def get_task(session: Session, task_id: int, actor: Actor) -> TaskView:
     return TaskView(task=task, contract=_contract_of(session, task))
 
 
-def claim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
-    """Assign a task to the actor; 409 when someone else holds it."""
-    view = get_task(session, task_id, actor)
-    runtime.claim_task(session, task_id, actor.username)
+def _audit(session: Session, action: str, actor: Actor, task_id: int, **details: Any) -> None:
     audit.record(
         session,
-        "task.claim",
+        action,
         actor=actor.username,
         object_type="task",
         object_id=task_id,
         ip=actor.ip,
+        details=details or None,
     )
+
+
+def claim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
+    """Assign a task to the actor; 409 when someone else holds it."""
+    view = get_task(session, task_id, actor)
+    runtime.claim_task(session, task_id, actor.username)
+    _audit(session, "task.claim", actor, task_id)
     return view
 
 
@@ -131,21 +247,12 @@ def unclaim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
     """Give a claimed task back to its groups."""
     view = get_task(session, task_id, actor)
     runtime.unclaim_task(session, task_id, actor.username)
-    audit.record(
-        session,
-        "task.unclaim",
-        actor=actor.username,
-        object_type="task",
-        object_id=task_id,
-        ip=actor.ip,
-    )
+    _audit(session, "task.unclaim", actor, task_id)
     return view
 
 
-def complete_task(
-    session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary
-) -> TaskView:
-    """Validate the form data and complete the task; the workflow runs to its next wait."""
+def _actionable(session: Session, task_id: int, actor: Actor) -> HumanTask:
+    """The ready task, if the actor may act on it now (a candidate, not held by another)."""
     task = runtime.get_human_task(session, task_id)
     if not is_candidate(task, actor):
         raise PermissionDeniedError(f"you are not a candidate for task {task_id}")
@@ -158,6 +265,100 @@ def complete_task(
         raise ConflictError(
             f"task {task_id} is claimed by {task.assignee}", details={"assignee": task.assignee}
         )
+    return task
+
+
+def _clean_text(value: Any, field: str, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError({field: ["must not be empty"]})
+        return None
+    if not isinstance(value, str):
+        raise ValidationError({field: ["must be text"]})
+    if len(value) > MAX_COMMENT:
+        raise ValidationError({field: [f"must be at most {MAX_COMMENT} characters"]})
+    return value.strip()
+
+
+def _history(
+    session: Session, task: HumanTask, actor: Actor, action: str, **fields: Any
+) -> InstanceEvent:
+    event = InstanceEvent(
+        instance_id=task.instance_id,
+        at=clock.now(),
+        actor=actor.username,
+        action=action,
+        bpmn_id=task.bpmn_id,
+        task_name=task.name,
+        human_task_id=task.id,
+        **fields,
+    )
+    session.add(event)
+    return event
+
+
+def may_take(session: Session, task: HumanTask, username: str) -> User | None:
+    """The active user of that name if they are a candidate of the task (user or group)."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.is_active:
+        return None
+    if username in task.candidate_users or username == task.assignee:
+        return user
+    in_group = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .join(Group, Group.id == Membership.group_id)
+        .where(Membership.user_id == user.id, Group.name.in_(task.candidate_groups))
+    )
+    return user if in_group else None
+
+
+def delegate_task(session: Session, task_id: int, to: Any, note: Any, actor: Actor) -> TaskView:
+    """Assign the task to another candidate with a note; recorded as "delegated"."""
+    task = _actionable(session, task_id, actor)
+    if not isinstance(to, str) or not to.strip():
+        raise ValidationError({"to": ["must name a user"]})
+    clean_note = _clean_text(note, "note", required=False)
+    target = may_take(session, task, to.strip())
+    if target is None:
+        raise ValidationError({"to": [f"{to.strip()[:80]} may not take this task"]})
+    if target.username == actor.username:
+        raise ValidationError({"to": ["you cannot delegate a task to yourself"]})
+    previous = task.assignee
+    task.assignee = target.username
+    _history(
+        session,
+        task,
+        actor,
+        "delegated",
+        comment=clean_note,
+        details={"to": target.username, "from": previous},
+    )
+    _audit(session, "task.delegate", actor, task_id, to=target.username)
+    from contracts import notifications  # the listener module also imports this one
+
+    notifications.notify_delegated(session, task, target, actor.username, clean_note)
+    session.flush()
+    return TaskView(task=task, contract=_contract_of(session, task))
+
+
+def comment_on_task(session: Session, task_id: int, comment: Any, actor: Actor) -> TaskView:
+    """Add a comment to the task's history without completing it."""
+    view = get_task(session, task_id, actor)
+    if view.task.status != HumanTaskStatus.READY:
+        raise ConflictError(f"task {task_id} is {view.task.status}, no longer ready")
+    text = _clean_text(comment, "comment", required=True)
+    _history(session, view.task, actor, "commented", comment=text)
+    _audit(session, "task.comment", actor, task_id)
+    session.flush()
+    return view
+
+
+def complete_task(
+    session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary
+) -> TaskView:
+    """Validate the form data and complete the task; the workflow runs to its next wait."""
+    task = _actionable(session, task_id, actor)
     clean = forms.validate(task.form_schema, data)
     decision = clean.get("decision") or clean.get("action")
     action = DECISION_ACTIONS.get(
@@ -173,15 +374,7 @@ def complete_task(
         decision=decision,
         comment=comment,
     )
-    audit.record(
-        session,
-        "task.complete",
-        actor=actor.username,
-        object_type="task",
-        object_id=task_id,
-        ip=actor.ip,
-        details={"decision": decision},
-    )
+    _audit(session, "task.complete", actor, task_id, decision=decision)
     # The step flushed and the operators changed the contract through this
     # session, so the identity map already holds its current row: no refresh.
     contract = _contract_of(session, task)

@@ -7,6 +7,7 @@ detected here (optimistic `lock_version`) and reported as a conflict.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -36,6 +37,13 @@ from engine.operators import registry as default_registry
 from engine.spiff import serializer
 from engine.spiff import workflow as wf
 from engine.spiff.workflow_cache import workflow_cache
+
+
+# Called once per new ready human task, after the step's flush and inside its transaction
+# (the row has its id): notifications listen here. The listeners get the engine's own
+# types only; whoever registers one knows what the task is about.
+HumanTaskListener = Callable[[Session, HumanTask], None]
+human_task_listeners: list[HumanTaskListener] = []
 
 
 class Step:
@@ -97,8 +105,11 @@ class Step:
             instance.next_timer_at = wf.next_timer_at(self.workflow)
         try:
             # The projection's query autoflushes the instance row: a lost race can surface here.
-            self._project_human_tasks(now)
+            created = self._project_human_tasks(now)
             self.session.flush()
+            for row in created:
+                for on_created in human_task_listeners:
+                    on_created(self.session, row)
         except StaleDataError as exc:
             raise ConcurrentUpdateError(
                 "the process instance was changed by someone else; reload and try again",
@@ -113,7 +124,7 @@ class Step:
             raise
         return instance
 
-    def _project_human_tasks(self, now: Any) -> None:
+    def _project_human_tasks(self, now: Any) -> list[HumanTask]:
         ready = {t.guid: t for t in wf.ready_user_tasks(self.workflow)}
         open_rows = self.session.scalars(
             select(HumanTask).where(
@@ -122,6 +133,7 @@ class Step:
             )
         ).all()
         known = set()
+        created: list[HumanTask] = []
         for row in open_rows:
             known.add(row.task_guid)
             if row.task_guid not in ready:
@@ -145,6 +157,8 @@ class Step:
                 HumanTaskCandidate(username=u) for u in task.candidate_users
             ]
             self.session.add(row)
+            created.append(row)
+        return created
 
 
 def _restore(

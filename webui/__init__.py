@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     if "contracts/SetStatus" not in registry:
         register_operators(registry)
+    _install_notifications()
     jobs.configure(session=lambda: db.session, operators=registry)
 
     from webui import auth, errors, i18n, security
@@ -53,6 +54,17 @@ def _install_sms() -> None:
     from engine.outbox import registry as handlers
 
     sms.register(handlers, operators)
+
+
+def _install_notifications() -> None:
+    """New tasks notify their candidates; mail leaves through the outbox over SMTP."""
+    from connectors import email
+    from contracts import notifications
+    from engine.operators import registry as operators
+    from engine.outbox import registry as handlers
+
+    notifications.install()
+    email.register(handlers, operators)
 
 
 def _register_blueprints(app: Flask) -> None:

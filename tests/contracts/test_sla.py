@@ -14,11 +14,13 @@ from webui.extensions import db
 
 
 def _notifications(app, username):
+    """The user's SLA notifications (not the "task_ready" ones every new task sends)."""
     with app.app_context():
         user = db.session.scalars(select(User).where(User.username == username)).one()
         return [
             n.kind
             for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+            if n.kind != "task_ready"
         ]
 
 

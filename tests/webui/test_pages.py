@@ -92,7 +92,9 @@ def text(response: TestResponse) -> str:
 
 def errors_of(html: str, field: str) -> str:
     """The error list rendered right after a field (empty when there is none)."""
-    found = re.search(rf'<ul class="field-errors" id="{field}-errors">(.*?)</ul>', html, re.S)
+    found = re.search(
+        rf'<ul class="field-errors" id="(?:field-)?{field}-errors">(.*?)</ul>', html, re.S
+    )
     return found.group(1) if found else ""
 
 
@@ -283,7 +285,7 @@ def test_full_2m_approval_through_the_pages(browser_as):
         assert claimed.location == f"/inbox/tasks/{task_id}"
         task_page = text(page.get(claimed.location))
         assert f"Assignee: {approver}" in task_page and "Unclaim" in task_page
-        assert 'type="radio" name="decision" value="approve"' in task_page
+        assert re.search(r'type="radio" name="decision" id="[\w-]+" value="approve"', task_page)
         assert number in text(page.get("/inbox/?scope=mine"))
 
         done = page.complete(task_id, decision="approve", comment=f"{approver} agrees")

@@ -197,6 +197,25 @@ COMPONENTS: dict[str, Any] = {
             "data": {"type": "object", "description": "validated against the task's form"}
         },
     },
+    "TaskCounts": {
+        "type": "object",
+        "properties": {
+            scope: {"type": "integer"} for scope in ("mine", "groups", "completed", "started")
+        },
+    },
+    "TaskDelegation": {
+        "type": "object",
+        "required": ["to"],
+        "properties": {
+            "to": {"type": "string", "description": "user name of a candidate of the task"},
+            "note": {"type": "string", "maxLength": 4000},
+        },
+    },
+    "TaskComment": {
+        "type": "object",
+        "required": ["comment"],
+        "properties": {"comment": {"type": "string", "minLength": 1, "maxLength": 4000}},
+    },
     "TaskCompleted": {
         "type": "object",
         "required": ["task", "contract"],

@@ -1,4 +1,4 @@
-"""The inbox over JSON: list, read, claim, unclaim, complete."""
+"""The inbox over JSON: list and count, read, claim, unclaim, delegate, comment, complete."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from contracts import inbox
 from contracts.errors import ValidationError
 from engine import clock
 from webui.api import bp
-from webui.api.params import QueryReader
 from webui.api.schemas import contract_json, task_json
-from webui.api.spec import json_object, operation, query
+from webui.api.spec import json_object, operation
 from webui.auth import current_actor
 from webui.extensions import db
+from webui.inbox.filters import openapi_params, read_filters
 from webui.settings import form_library
 
 
@@ -31,30 +31,14 @@ def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
     bp,
     "/tasks",
     "GET",
-    summary="Ready tasks you may act on",
+    summary="Tasks you may act on, completed or started: filtered, searched, sorted",
     tags=["tasks"],
-    params=[
-        query("scope", {"type": "string", "enum": ["mine", "groups"]}),
-        query("contract_type", {"type": "string"}),
-        query("department", {"type": "string"}),
-        query("overdue", {"type": "boolean"}),
-        query("page", {"type": "integer", "minimum": 1}),
-        query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
-    ],
+    params=openapi_params(),
     responses={200: "TaskPage", 401: None, 422: None},
 )
 @login_required
 def list_tasks() -> dict[str, Any]:
-    read = QueryReader()
-    filters = inbox.TaskFilters(
-        scope=read.choice("scope", ("mine", "groups")),
-        contract_type=read.text("contract_type"),
-        department=read.text("department"),
-        overdue=read.boolean("overdue"),
-        page=read.integer("page", 1, 1, 100000),
-        per_page=read.integer("per_page", 20, 1, 100),
-    )
-    read.done()
+    filters = read_filters()
     views, total = inbox.list_tasks(db.session, filters, current_actor())
     now = clock.now()
     return {
@@ -63,6 +47,20 @@ def list_tasks() -> dict[str, Any]:
         "page": filters.page,
         "per_page": filters.per_page,
     }
+
+
+@operation(
+    bp,
+    "/tasks/counts",
+    "GET",
+    summary="How many tasks each inbox tab holds under the same filters",
+    tags=["tasks"],
+    params=[p for p in openapi_params() if p["name"] not in ("scope", "page", "per_page", "sort")],
+    responses={200: "TaskCounts", 401: None, 422: None},
+)
+@login_required
+def task_counts() -> dict[str, int]:
+    return inbox.tab_counts(db.session, read_filters(), current_actor())
 
 
 @operation(
@@ -137,3 +135,39 @@ def complete_task(task_id: int) -> dict[str, Any]:
         "task": task_json(view, now=clock.now()),
         "contract": contract_json(view.contract) if view.contract else None,
     }
+
+
+@operation(
+    bp,
+    "/tasks/<int:task_id>/delegate",
+    "POST",
+    summary="Hand the task to another candidate, with a note",
+    tags=["tasks"],
+    body="TaskDelegation",
+    responses={200: "Task", 400: None, 401: None, 403: None, 404: None, 409: None, 422: None},
+)
+@login_required
+def delegate_task(task_id: int) -> dict[str, Any]:
+    body = json_object()
+    view = inbox.delegate_task(
+        db.session, task_id, body.get("to"), body.get("note"), current_actor()
+    )
+    db.session.commit()
+    return task_json(view, now=clock.now())
+
+
+@operation(
+    bp,
+    "/tasks/<int:task_id>/comments",
+    "POST",
+    summary="Comment on the task without completing it",
+    tags=["tasks"],
+    body="TaskComment",
+    responses={201: "Task", 400: None, 401: None, 403: None, 404: None, 409: None, 422: None},
+)
+@login_required
+def comment_on_task(task_id: int) -> tuple[dict[str, Any], int]:
+    body = json_object()
+    view = inbox.comment_on_task(db.session, task_id, body.get("comment"), current_actor())
+    db.session.commit()
+    return task_json(view, now=clock.now()), 201

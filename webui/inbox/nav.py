@@ -1,10 +1,10 @@
-"""The inbox count in the top navigation of every page."""
+"""The inbox count and the notification bell in the top navigation of every page."""
 
 from __future__ import annotations
 
 from flask_login import current_user
 
-from contracts import inbox
+from contracts import inbox, notifications
 from webui.auth import current_actor
 from webui.extensions import db
 from webui.inbox import bp
@@ -18,7 +18,17 @@ def ready_task_count() -> int:
     return total
 
 
+def unread_notification_count() -> int:
+    """How many unread notifications the signed-in user has (0 when signed out)."""
+    if not current_user.is_authenticated:
+        return 0
+    return notifications.unread_count(db.session, current_user.id)
+
+
 @bp.app_context_processor
 def _inject_nav() -> dict[str, object]:
-    # A callable, so only pages that show the navigation run the query.
-    return {"ready_task_count": ready_task_count}
+    # Callables, so only pages that show the navigation run the queries.
+    return {
+        "ready_task_count": ready_task_count,
+        "unread_notification_count": unread_notification_count,
+    }

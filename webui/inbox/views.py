@@ -1,26 +1,79 @@
-"""Inbox pages: the task list, one task with its form, claim / unclaim / complete."""
+"""Inbox pages: the task list with tabs and filters, one task with its form and actions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from contracts import inbox, service
 from contracts.errors import ValidationError
+from contracts.reference_data import contract_type_choices, department_choices
 from engine import clock
 from engine.errors import ConflictError
 from engine.models import HumanTaskStatus
-from webui.api.params import QueryReader
 from webui.auth import current_actor
 from webui.extensions import db
+from webui.forms_render import UnknownFieldError, parse_form, render_form
 from webui.inbox import bp
-from webui.inbox.task_form import data_from_form, form_fields
-from webui.settings import form_library
+from webui.inbox.filters import read_filters
 
-TABS = [(None, "All"), ("mine", "Assigned to me"), ("groups", "My groups")]
+
+def _tabs() -> list[tuple[str | None, str]]:
+    return [
+        (None, _("To do")),
+        ("mine", _("Assigned to me")),
+        ("groups", _("My groups")),
+        ("completed", _("Completed by me")),
+        ("started", _("Started by me")),
+    ]
+
+
+def _sorts() -> list[tuple[str, str]]:
+    return [
+        ("due", _("Due date, soonest first")),
+        ("-due", _("Due date, latest first")),
+        ("-created", _("Newest first")),
+        ("created", _("Oldest first")),
+        ("-amount", _("Amount, largest first")),
+        ("amount", _("Amount, smallest first")),
+    ]
+
+
+def _due_windows() -> list[tuple[str, str]]:
+    return [
+        ("overdue", _("Overdue")),
+        ("today", _("Due within 24 hours")),
+        ("week", _("Due within 7 days")),
+    ]
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    filters = read_filters()
+    actor = current_actor()
+    views, total = inbox.list_tasks(db.session, filters, actor)
+    counts: dict[str | None, int] = dict(inbox.tab_counts(db.session, filters, actor))
+    counts[None] = counts["mine"] + counts["groups"]
+    template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
+    return render_template(
+        template,
+        views=views,
+        total=total,
+        counts=counts,
+        filters=filters,
+        pages=max(1, -(-total // filters.per_page)),
+        tabs=_tabs(),
+        sorts=_sorts(),
+        due_windows=_due_windows(),
+        contract_types=contract_type_choices(db.session),
+        departments=department_choices(db.session),
+        now=clock.now(),
+    )
 
 
 def _render_task(
@@ -29,29 +82,42 @@ def _render_task(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    form = inbox.form_for(view.task, form_library())
-    events = (
-        service.timeline(db.session, view.contract.id, current_actor()) if view.contract else []
-    )
+    from webui.settings import form_library
+
+    actor = current_actor()
     task = view.task
-    actionable = task.status == HumanTaskStatus.READY and task.assignee in (
-        None,
-        current_actor().username,
+    form = inbox.form_for(task, form_library())
+    fields_html = render_form(
+        form["schema"],
+        form["ui_schema"],
+        values or {},
+        errors or {},
+        translate=_,
+        required_label=_("required"),
+        choose_label=_("Choose…"),
     )
+    events = service.timeline(db.session, view.contract.id, actor) if view.contract else []
+    ready = task.status == HumanTaskStatus.READY
     html = render_template(
         "inbox/task.html",
         task=task,
         contract=view.contract,
         events=events,
         schema=form["schema"],
-        fields=form_fields(form["schema"], form["ui_schema"]),
-        values=values or {},
+        fields_html=fields_html,
         errors=errors or {},
-        actionable=actionable,
-        ready=task.status == HumanTaskStatus.READY,
+        known_fields=_field_names(form["schema"]),
+        actionable=ready and task.assignee in (None, actor.username),
+        ready=ready,
         now=clock.now(),
     )
     return html, status
+
+
+def _field_names(schema: dict[str, Any]) -> set[str]:
+    from webui.forms_render.fields import all_names
+
+    return all_names(schema)
 
 
 def _back_to(task_id: int) -> Response:
@@ -59,29 +125,6 @@ def _back_to(task_id: int) -> Response:
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("inbox.task", task_id=task_id)
     return redirect(target)
-
-
-@bp.get("/")
-@login_required
-def index() -> str:
-    read = QueryReader()
-    filters = inbox.TaskFilters(
-        scope=read.choice("scope", ("mine", "groups")),
-        page=read.integer("page", 1, 1, 100000),
-        per_page=read.integer("per_page", 20, 1, 100),
-    )
-    read.done()
-    views, total = inbox.list_tasks(db.session, filters, current_actor())
-    pages = max(1, -(-total // filters.per_page))
-    return render_template(
-        "inbox/index.html",
-        views=views,
-        total=total,
-        filters=filters,
-        pages=pages,
-        tabs=TABS,
-        now=clock.now(),
-    )
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -93,49 +136,90 @@ def task(task_id: int) -> tuple[str, int]:
 @bp.post("/tasks/<int:task_id>")
 @login_required
 def complete(task_id: int) -> tuple[str, int] | Response:
+    from webui.settings import form_library
+
     actor = current_actor()
     view = inbox.get_task(db.session, task_id, actor)
-    data = data_from_form(inbox.form_for(view.task, form_library())["schema"], request.form)
     try:
+        data = parse_form(inbox.form_for(view.task, form_library())["schema"], request.form)
         done = inbox.complete_task(db.session, task_id, data, actor, form_library())
+    except UnknownFieldError as exc:
+        db.session.rollback()
+        errors = {name: [_("is not a field of this form")] for name in exc.names}
+        return _render_task(inbox.get_task(db.session, task_id, actor), request.form, errors, 422)
     except ValidationError as exc:
         db.session.rollback()
-        return _render_task(
-            inbox.get_task(db.session, task_id, actor), request.form, exc.details, 422
-        )
+        view = inbox.get_task(db.session, task_id, actor)
+        return _render_task(view, request.form, exc.details, 422)
     except ConflictError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("inbox.task", task_id=task_id))
     db.session.commit()
-    number = f" on {done.contract.number}" if done.contract else ""
-    flash(f"Done: {done.task.name}{number}.", "success")
+    if done.contract:
+        flash(
+            _("Done: %(task)s on %(number)s.", task=done.task.name, number=done.contract.number),
+            "success",
+        )
+    else:
+        flash(_("Done: %(task)s.", task=done.task.name), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _act(task_id: int, action: Any, success: str) -> Response:
+    """Run a task action from a small form; a refused one is flashed, nothing recorded."""
+    try:
+        action()
+    except (ConflictError, ValidationError) as exc:
+        db.session.rollback()
+        details = exc.details if isinstance(exc.details, dict) else {}
+        problems = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in details.items())
+        flash(problems or exc.message, "error")
+        return _back_to(task_id)
+    db.session.commit()
+    flash(success, "success")
+    return _back_to(task_id)
 
 
 @bp.post("/tasks/<int:task_id>/claim")
 @login_required
 def claim(task_id: int) -> Response:
-    try:
-        inbox.claim_task(db.session, task_id, current_actor())
-    except ConflictError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _back_to(task_id)
-    db.session.commit()
-    flash("The task is yours now.", "success")
-    return _back_to(task_id)
+    actor = current_actor()
+    return _act(
+        task_id, lambda: inbox.claim_task(db.session, task_id, actor), _("The task is yours now.")
+    )
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 @login_required
 def unclaim(task_id: int) -> Response:
-    try:
-        inbox.unclaim_task(db.session, task_id, current_actor())
-    except ConflictError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _back_to(task_id)
-    db.session.commit()
-    flash("The task went back to its groups.", "success")
-    return _back_to(task_id)
+    actor = current_actor()
+    return _act(
+        task_id,
+        lambda: inbox.unclaim_task(db.session, task_id, actor),
+        _("The task went back to its groups."),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/delegate")
+@login_required
+def delegate(task_id: int) -> Response:
+    actor = current_actor()
+    to = request.form.get("to", "")
+    return _act(
+        task_id,
+        lambda: inbox.delegate_task(db.session, task_id, to, request.form.get("note"), actor),
+        _("The task was delegated to %(user)s.", user=to),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/comment")
+@login_required
+def comment(task_id: int) -> Response:
+    actor = current_actor()
+    text = request.form.get("comment")
+    return _act(
+        task_id,
+        lambda: inbox.comment_on_task(db.session, task_id, text, actor),
+        _("Your comment was added."),
+    )

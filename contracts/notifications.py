@@ -1,0 +1,180 @@
+"""Tell people about tasks: in-app notifications (the bell) and e-mail through the outbox.
+
+`on_human_task_created` listens to the engine (`engine.runtime.human_task_listeners`):
+when a user task becomes ready, every candidate (the assignee if one is set, else the
+candidate users and the members of the candidate groups) gets a `Notification` row and
+one outbox message on channel "email" (payload shape: see `connectors.email`). Both are
+written in the step's transaction, so a mail server outage delays mail but loses none.
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from contracts.models import Contract, Group, Membership, Notification, User
+from engine import clock
+from engine.models import HumanTask, OutboxMessage
+
+EMAIL_CHANNEL = "email"
+DEFAULT_BASE_URL = "http://localhost:5000"
+
+
+def base_url() -> str:
+    """Where links in e-mails point (CONTRACTFLOW_BASE_URL, no trailing slash)."""
+    return os.environ.get("CONTRACTFLOW_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+
+
+def task_path(task_id: int) -> str:
+    return f"/inbox/tasks/{task_id}"
+
+
+def recipients(session: Session, task: HumanTask) -> list[User]:
+    """The active people a task is for: its assignee, else its candidate users and groups."""
+    if task.assignee:
+        condition: Any = User.username == task.assignee
+    else:
+        members = (
+            select(Membership.user_id)
+            .join(Group, Group.id == Membership.group_id)
+            .where(Group.name.in_(task.candidate_groups))
+        )
+        condition = or_(User.username.in_(task.candidate_users), User.id.in_(members))
+    return list(
+        session.scalars(select(User).where(condition, User.active.is_(True)).order_by(User.id))
+    )
+
+
+def _about(session: Session, task: HumanTask) -> str:
+    contract = session.scalars(
+        select(Contract).where(Contract.number == task.instance.business_key)
+    ).first()
+    if contract is None:
+        return task.instance.business_key or f"process {task.instance_id}"
+    return f"{contract.number} {contract.title} ({contract.amount:,.2f} {contract.currency})"
+
+
+def _email(
+    session: Session, task: HumanTask, person: User, subject: str, lines: list[str], key: str
+) -> None:
+    link = f"{base_url()}{task_path(task.id)}"
+    text = "\n".join([*lines, "", link])
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    html = f'{paragraphs}<p><a href="{escape(link)}">{escape(link)}</a></p>'
+    session.add(
+        OutboxMessage(
+            instance_id=task.instance_id,
+            channel=EMAIL_CHANNEL,
+            payload={
+                "to": [person.email],
+                "subject": subject,
+                "text": text,
+                "html": html,
+                "link": link,
+            },
+            idempotency_key=key,
+        )
+    )
+
+
+def on_human_task_created(session: Session, task: HumanTask) -> None:
+    """Notify a new ready task's candidates in the app and by e-mail."""
+    about = _about(session, task)
+    for person in recipients(session, task):
+        session.add(
+            Notification(
+                user_id=person.id,
+                kind="task_ready",
+                message=f"New task '{task.name}': {about}",
+                link=task_path(task.id),
+            )
+        )
+        if person.email:
+            _email(
+                session,
+                task,
+                person,
+                f"[ContractFlow] {task.name}: {about}",
+                [
+                    f"A task is waiting for you: {task.name}",
+                    f"有一项待办等待您处理：{task.name}",
+                    about,
+                ],
+                key=f"task-ready:{task.id}:{person.id}",
+            )
+
+
+def notify_delegated(
+    session: Session, task: HumanTask, person: User, by: str, note: str | None
+) -> None:
+    """Tell the person a task was delegated to."""
+    about = _about(session, task)
+    message = f"{by} delegated '{task.name}' to you: {about}"
+    session.add(
+        Notification(
+            user_id=person.id,
+            kind="task_delegated",
+            message=f"{message} — {note}" if note else message,
+            link=task_path(task.id),
+        )
+    )
+    if person.email:
+        stamp = clock.now().strftime("%Y%m%d%H%M%S%f")
+        lines = [message, f"{by} 将待办“{task.name}”转交给您。"]
+        _email(
+            session,
+            task,
+            person,
+            f"[ContractFlow] {task.name}: {about}",
+            [*lines, note] if note else lines,
+            key=f"task-delegated:{task.id}:{person.id}:{stamp}",
+        )
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """How many of the user's notifications are unread (the bell)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def list_notifications(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    """The user's newest notifications."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) read; return how many changed."""
+    query = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    result = session.execute(
+        query.values(read_at=clock.now()).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def install() -> None:
+    """Listen to the engine for new human tasks (idempotent)."""
+    from engine.runtime import human_task_listeners
+
+    if on_human_task_created not in human_task_listeners:
+        human_task_listeners.append(on_human_task_created)
