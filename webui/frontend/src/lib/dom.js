@@ -48,6 +48,7 @@ export function formatDate(value) {
 export function formatSeconds(seconds) {
   if (seconds === null || seconds === undefined) return "–";
   const s = Math.round(Number(seconds));
+  if (Number(seconds) > 0 && s < 1) return "<1s";
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.round(s / 60)}m`;
   if (s < 86400) return `${(s / 3600).toFixed(1)}h`;

@@ -42,7 +42,7 @@ export async function heatmapPage({ config, t }) {
       const level = heatClass(task.median_seconds, max);
       canvas.addMarker(task.bpmn_id, level);
       overlays.add(task.bpmn_id, "cf-heat", {
-        position: { bottom: -6, left: 0 },
+        position: { top: -4, left: 0 },
         html: el("div", { class: `cf-heat-badge ${level}`, dataset: { bpmnId: task.bpmn_id } },
           el("span", { text: `${t("median")} ${formatSeconds(task.median_seconds)}` }),
           el("span", { text: `p90 ${formatSeconds(task.p90_seconds)}` }),

@@ -26,9 +26,8 @@ export async function instancesPage({ config, t }) {
   let page = Number(initial.get("page") || 1);
 
   const { data: defs } = await api("GET", config.api.list);
-  const chosen = form.key.value;
   form.key.append(...(defs.items || []).map((d) => el("option", { value: d.key, text: d.name || d.key })));
-  form.key.value = chosen;
+  form.key.value = initial.get("key") || "";
 
   const load = async () => {
     const query = currentQuery(form, page);

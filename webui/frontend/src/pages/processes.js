@@ -87,7 +87,8 @@ function changeList(title, rows, kind, t) {
     rows.length
       ? el("ul", {}, rows.map((r) => el("li", {},
           el("code", { text: r.element_id }), r.element_name ? ` ${r.element_name}` : "", ` · ${r.element_type || ""}`,
-          r.aspects?.length ? ` — ${r.aspects.join(", ")}` : "")))
+          r.aspects?.length ? ` — ${r.aspects.join(", ")}` : "",
+          r.file ? el("span", { class: "muted", text: ` (${r.file})` }) : "")))
       : el("p", { class: "muted", text: t("none") }));
 }
 
