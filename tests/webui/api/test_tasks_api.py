@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import add_user
 
 
@@ -104,3 +106,78 @@ def test_filters_on_tasks(api):
     )
     assert bob.get("/api/v1/tasks?overdue=true").get_json()["total"] == 0
     assert bob.get("/api/v1/tasks?scope=everything").status_code == 422
+
+
+# -- tabs, filters, delegate, comment --------------------------------------------------
+
+
+def test_list_filters_search_and_sort_over_the_api(api):
+    small = _submitted(api, title="Paper", amount="5000.00")
+    large = _submitted(api, title="Lease", amount="90000.00", counterparty="Lease Partners")
+    bob = api("bob")
+    by_amount = bob.get("/api/v1/tasks?sort=-amount").get_json()
+    assert [t["contract_number"] for t in by_amount["items"]] == [large["number"], small["number"]]
+    found = bob.get("/api/v1/tasks?q=lease%20partners").get_json()
+    assert found["total"] == 1 and found["items"][0]["contract_number"] == large["number"]
+    ranged = bob.get("/api/v1/tasks?amount_min=1000&amount_max=6000&due=week").get_json()
+    assert [t["contract_number"] for t in ranged["items"]] == [small["number"]]
+    counts = bob.get("/api/v1/tasks/counts").get_json()
+    assert counts == {"mine": 0, "groups": 2, "completed": 0, "started": 0}
+    assert api("alice").get("/api/v1/tasks?scope=started").get_json()["total"] == 2
+
+
+def test_bad_list_parameters_are_422_naming_each(api):
+    response = api("bob").get("/api/v1/tasks?scope=x&amount_max=y&sort=z&due=never")
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["details"]) == {"scope", "amount_max", "sort", "due"}
+
+
+def test_completed_scope_over_the_api(api):
+    contract = _submitted(api)
+    api("bob").approve(contract["id"])
+    done = api("bob").get("/api/v1/tasks?scope=completed").get_json()
+    assert done["total"] == 1 and done["items"][0]["status"] == "completed"
+
+
+def test_delegate_and_comment_over_the_api(api, app):
+    add_user(app, "bert", roles=["dept_manager"], groups=["dept_manager:sales"])
+    contract = _submitted(api)
+    task = api("bob").task_for(contract["id"])
+    url = f"/api/v1/tasks/{task['id']}"
+    commented = api("bob").post(f"{url}/comments", {"comment": "Looking at §4"})
+    assert commented.status_code == 201
+    refused = api("bob").post(f"{url}/delegate", {"to": "carol"})
+    assert refused.status_code == 422 and "to" in refused.get_json()["error"]["details"]
+    delegated = api("bob").post(f"{url}/delegate", {"to": "bert", "note": "yours"})
+    assert delegated.status_code == 200 and delegated.get_json()["assignee"] == "bert"
+    assert api("bob").post(f"{url}/delegate", {"to": "bob"}).status_code == 409
+    timeline = api("alice").get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()
+    actions = [(e["action"], e["comment"]) for e in timeline["items"]]
+    assert ("commented", "Looking at §4") in actions and ("delegated", "yours") in actions
+
+
+@pytest.mark.parametrize(
+    "body", [{"comment": ""}, {"comment": "x" * 4001}, {"comment": 5}, {}, {"comment": ["a"]}]
+)
+def test_bad_comments_are_422(api, body):
+    contract = _submitted(api)
+    task = api("bob").task_for(contract["id"])
+    response = api("bob").post(f"/api/v1/tasks/{task['id']}/comments", body)
+    assert response.status_code == 422
+    assert "comment" in response.get_json()["error"]["details"]
+
+
+def test_strangers_cannot_comment_or_delegate(api):
+    contract = _submitted(api)
+    task = api("bob").task_for(contract["id"])
+    url = f"/api/v1/tasks/{task['id']}"
+    assert api("carol").post(f"{url}/comments", {"comment": "hi"}).status_code == 403
+    assert api("carol").post(f"{url}/delegate", {"to": "carol"}).status_code == 403
+
+
+def test_the_openapi_document_lists_the_new_parameters_and_endpoints(api):
+    spec = api("bob").get("/api/v1/openapi.json").get_json()
+    names = {p["name"] for p in spec["paths"]["/api/v1/tasks"]["get"]["parameters"]}
+    assert {"q", "amount_min", "amount_max", "sort", "due", "scope"} <= names
+    assert "/api/v1/tasks/{task_id}/delegate" in spec["paths"]
+    assert "/api/v1/tasks/{task_id}/comments" in spec["paths"]
