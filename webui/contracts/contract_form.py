@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from contracts import reference_data
 from contracts.models import Contract
+from webui.templates_admin.custom_fields import custom_field_values, custom_fields_from_form
 
 TEXT_FIELDS = ("title", "contract_type", "amount", "currency", "department", "counterparty")
 DATE_FIELDS = ("effective_date", "expiry_date")
@@ -43,6 +44,9 @@ def raw_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         raw["notice_days"] = int(notice_days) if notice_days.lstrip("-").isdigit() else notice_days
     raw["tags"] = sorted({tag.strip() for tag in form.get("tags", "").split(",") if tag.strip()})
     raw["description"] = form.get("description", "")
+    custom = custom_fields_from_form(form)
+    if custom is not None:
+        raw["custom_fields"] = custom
     return raw
 
 
@@ -61,6 +65,7 @@ def values_from_contract(contract: Contract) -> dict[str, Any]:
         "notice_days": str(contract.notice_days),
         "tags": ", ".join(contract.tags),
         "description": contract.description or "",
+        **custom_field_values(contract),
     }
 
 

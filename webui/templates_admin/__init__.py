@@ -9,6 +9,7 @@ bp = Blueprint("templates_admin", __name__)
 from webui.templates_admin import (  # noqa: E402,F401
     api,
     contract_types_views,
+    custom_fields,
     draft_views,
     template_views,
 )

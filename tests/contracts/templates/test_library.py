@@ -61,3 +61,14 @@ def test_template_renders_to_docx_and_pdf(code, tmp_path):
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
     ).stdout
     assert "NotoSansCJK" in fonts and " yes " in fonts  # embedded
+
+
+def test_loading_the_library_again_changes_nothing(session):
+    from sqlalchemy import func, select
+
+    from contracts.templates.library import load_template_library
+    from contracts.templates.models import Template, TemplateVersion
+
+    assert load_template_library(session, LIBRARY) == []
+    assert session.scalar(select(func.count()).select_from(Template)) == len(SHIPPED)
+    assert session.scalar(select(func.count()).select_from(TemplateVersion)) == len(SHIPPED)
