@@ -1,4 +1,4 @@
-"""The `contractflow` command: init-db, demo, deploy-processes, run, and Flask's own."""
+"""The `contractflow` command: init-db, demo, deploy-processes, worker, beat, and Flask's own."""
 
 from __future__ import annotations
 
@@ -79,7 +79,35 @@ def rotate_master_key_command() -> None:
     click.echo(rotate_master_key())
 
 
+# Everything after the command name goes to Celery untouched (--concurrency, -Q, --loglevel...).
+_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+
+
+def _run_celery(command: str, args: tuple[str, ...]) -> None:
+    """Run `celery -A webui.wsgi:celery <command> <args>` on the Celery app of this Flask app."""
+    celery = current_app.extensions["celery"]
+    celery.start(argv=[command, *args])
+
+
+@click.command("worker", context_settings=_PASS_THROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def worker_command(args: tuple[str, ...]) -> None:
+    """Run a Celery worker (distributed mode); options are celery worker's, e.g. --concurrency."""
+    _run_celery("worker", args)
+
+
+@click.command("beat", context_settings=_PASS_THROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def beat_command(args: tuple[str, ...]) -> None:
+    """Run Celery beat: schedules timer firing and outbox delivery. Run exactly one."""
+    _run_celery("beat", args)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(worker_command)
+    app.cli.add_command(beat_command)
     app.cli.add_command(rotate_master_key_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(deploy_processes_command)

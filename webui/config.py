@@ -77,6 +77,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
+            # Beat sends to, and workers consume by default, this queue (one per deployment).
+            "task_default_queue": os.environ.get("CONTRACTFLOW_CELERY_QUEUE") or "celery",
             "beat_schedule": {
                 "fire-due-timers": {
                     "task": "engine.fire_due_timers",
