@@ -46,6 +46,10 @@ def _render_form(
     return html, status
 
 
+# Signed copies of these are marked signed (activated) from the detail page.
+ACTIVATABLE_STATUSES = (ContractStatus.APPROVED, ContractStatus.OUT_FOR_SIGNATURE)
+
+
 def _may_edit(contract: Contract) -> bool:
     if contract.status not in access.EDITABLE_STATUSES:
         return False
@@ -111,6 +115,8 @@ def detail(contract_id: int) -> str:
         events=events,
         may_edit=_may_edit(contract),
         may_submit=contract.status == ContractStatus.DRAFT and _may_edit(contract),
+        may_activate=contract.status in ACTIVATABLE_STATUSES
+        and access.may_edit(current_user, contract),
     )
 
 
