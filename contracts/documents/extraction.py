@@ -6,6 +6,7 @@ import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from contracts.documents.errors import UnreadableDocumentError
 
@@ -19,6 +20,7 @@ OCTET = "application/octet-stream"
 DEFAULT_ALLOWED = (PDF, DOCX, TEXT, PNG, JPEG)
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", TEXT: ".txt", PNG: ".png", JPEG: ".jpg"}
 
+MAX_TEXT_CHARS = 2_000_000  # extracted text kept per version (~1,000 dense pages)
 MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_ZIP_RATIO = 200
@@ -29,6 +31,7 @@ _SNIFF = 64 * 1024
 class Extracted:
     text: str
     page_count: int | None
+    truncated: bool = False
 
 
 def detect_type(path: Path) -> str:
@@ -106,8 +109,36 @@ def extract(path: Path, mime: str) -> Extracted:
         check_zip(path)
         return _extract_docx(path)
     if mime == TEXT:
-        return Extracted(path.read_bytes().decode("utf-8", errors="replace"), None)
+        return _extract_text_file(path)
     return Extracted("", None)
+
+
+def _extract_text_file(path: Path) -> Extracted:
+    # At most 4 bytes per character: never more than the cap is read into memory.
+    with path.open("rb") as handle:
+        head = handle.read(4 * MAX_TEXT_CHARS + 1)
+    text = head.decode("utf-8", errors="replace")
+    truncated = len(head) > 4 * MAX_TEXT_CHARS or len(text) > MAX_TEXT_CHARS
+    return Extracted(text[:MAX_TEXT_CHARS], None, truncated)
+
+
+class _TextBudget:
+    """Collect page texts up to MAX_TEXT_CHARS in all."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.left = MAX_TEXT_CHARS
+        self.truncated = False
+
+    def add(self, text: str) -> None:
+        if len(text) > self.left:
+            text, self.truncated = text[: self.left], True
+        self.parts.append(text)
+        self.left -= len(text)
+
+    @property
+    def full(self) -> bool:
+        return self.left <= 0
 
 
 def _extract_pdf(path: Path) -> Extracted:
@@ -116,34 +147,111 @@ def _extract_pdf(path: Path) -> Extracted:
 
     # pypdf reports recoverable damage through logging; keep it out of our logs' noise.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    budget = _TextBudget()
     try:
         # A file handle, not a path: given a path pypdf reads the whole file into memory.
         with path.open("rb") as handle:
             reader = PdfReader(handle, strict=False)
             if reader.is_encrypted:
                 raise UnreadableDocumentError("the PDF is encrypted; upload it without a password")
-            pages = [page.extract_text() or "" for page in reader.pages]
+            page_count = len(reader.pages)
+            for index in range(page_count):
+                if budget.full:
+                    budget.truncated = True
+                    break
+                budget.add(reader.pages[index].extract_text() or "")
+                # pypdf keeps every object it resolved (content streams, fonts, the raw
+                # data of each page's images) for the reader's lifetime: a 100 MB scan
+                # would stay in memory. Forget them page by page; the page tree stays.
+                reader.resolved_objects.clear()
     except UnreadableDocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise UnreadableDocumentError(f"the PDF is corrupt or unreadable: {exc}") from exc
-    if not pages:
+    if not page_count:
         raise UnreadableDocumentError("the PDF has no pages")
-    return Extracted("\n\f\n".join(pages).strip(), len(pages))
+    text = "\n\f\n".join(budget.parts).strip()
+    return Extracted(text[:MAX_TEXT_CHARS], page_count, budget.truncated)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _extract_docx(path: Path) -> Extracted:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    """Stream word/document.xml: paragraphs in order, a table row as tab-separated cells.
 
+    Not python-docx: it loads every part of the package (images included) into memory,
+    so a DOCX with a 50 MB scan would cost 150 MB. Here only the text is ever held.
+    """
+    from lxml import etree
+
+    budget = _TextBudget()
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        with zipfile.ZipFile(path) as archive, archive.open("word/document.xml") as xml:
+            events = etree.iterparse(
+                xml,
+                events=("start", "end"),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                huge_tree=False,
+            )
+            _collect_docx_text(events, budget)
+    except (KeyError, zipfile.BadZipFile, OSError, etree.LxmlError) as exc:
         raise UnreadableDocumentError(f"the DOCX is corrupt or unreadable: {exc}") from exc
-    except Exception as exc:  # lxml XMLSyntaxError and friends: all mean "corrupt"
-        raise UnreadableDocumentError(f"the DOCX is corrupt or unreadable: {exc}") from exc
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return Extracted("\n".join(lines).strip(), None)
+    return Extracted("".join(budget.parts).strip(), None, budget.truncated)
+
+
+def _collect_docx_text(events: Any, budget: _TextBudget) -> None:
+    reader = _DocxText(budget)
+    for event, element in events:
+        tag = element.tag
+        if not tag.startswith(_W):
+            continue
+        name = tag[len(_W) :]
+        if event == "start":
+            reader.table_depth += name == "tbl"
+            continue
+        reader.end(name, element.text)
+        if name in ("p", "tr", "tbl"):
+            # Drop what was parsed so far: memory stays flat however long the body is.
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+        if budget.full:
+            budget.truncated = True
+            return
+
+
+class _DocxText:
+    """Paragraph text in document order; a table row as tab-separated cells."""
+
+    def __init__(self, budget: _TextBudget) -> None:
+        self.budget = budget
+        self.paragraph: list[str] = []
+        self.cell: list[str] = []
+        self.row: list[str] = []
+        self.table_depth = 0
+
+    def end(self, name: str, text: str | None) -> None:
+        if name == "t":
+            self.paragraph.append(text or "")
+        elif name == "tab":
+            self.paragraph.append("\t")
+        elif name in ("br", "cr"):
+            self.paragraph.append("\n")
+        elif name == "p":
+            line = "".join(self.paragraph)
+            self.paragraph.clear()
+            if self.table_depth:
+                self.cell.append(line)
+            else:
+                self.budget.add(line + "\n")
+        elif name == "tc":
+            self.row.append("\n".join(self.cell))
+            self.cell.clear()
+        elif name == "tr":
+            self.budget.add("\t".join(self.row) + "\n")
+            self.row.clear()
+        elif name == "tbl":
+            self.table_depth -= 1

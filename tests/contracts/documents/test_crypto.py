@@ -22,7 +22,7 @@ def test_round_trip_at_segment_boundaries(size):
     data = os.urandom(size)
     sealed, plain = _roundtrip(data)
     assert plain == data
-    assert data not in sealed or size == 0
+    assert size < 16 or data not in sealed  # a byte or two may occur in random ciphertext
 
 
 @pytest.mark.parametrize(

@@ -87,3 +87,83 @@ def test_path_tricks_are_refused(tmp_path, name):
     path = _docx_with(tmp_path, name, b"x")
     with pytest.raises(UnreadableDocumentError, match="unsafe member"):
         extraction.extract(path, extraction.DOCX)
+
+
+def _pdf_pages(count: int) -> bytes:
+    """`count` pages, each with its own small image and a numbered line of text."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    for n in range(count):
+        image = Image.frombytes("RGB", (8, 8), bytes([n % 256]) * 192)
+        page.drawImage(ImageReader(image), 40, 600, width=80, height=80)
+        page.drawString(40, 800, f"Page {n} clause {n}")
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_pdf_pages_are_released_one_by_one(tmp_path, monkeypatch):
+    from pypdf import PageObject
+
+    held: list[int] = []
+    original = PageObject.extract_text
+
+    def counting(self, *args, **kwargs):
+        held.append(len(self.pdf.resolved_objects))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", counting)
+    result = extraction.extract(_write(tmp_path, _pdf_pages(30)), extraction.PDF)
+    assert result.page_count == 30 and not result.truncated
+    assert "Page 0 clause 0" in result.text and "Page 29 clause 29" in result.text
+    # The objects pypdf resolved for one page are forgotten before the next page.
+    assert len(held) == 30 and max(held[1:]) == min(held[1:])
+
+
+def test_extracted_text_is_capped(tmp_path, monkeypatch):
+    monkeypatch.setattr(extraction, "MAX_TEXT_CHARS", 40)
+    pdf = extraction.extract(_write(tmp_path, _pdf_pages(10), "p"), extraction.PDF)
+    assert pdf.truncated and len(pdf.text) <= 40 and pdf.page_count == 10
+    lines = [f"第{i}条 Clause {i}" for i in range(50)]
+    docx = extraction.extract(_write(tmp_path, make_docx(lines), "d"), extraction.DOCX)
+    assert docx.truncated and len(docx.text) <= 40 and docx.text.startswith("第0条 Clause 0")
+    text = extraction.extract(_write(tmp_path, "合同".encode() * 100, "t"), extraction.TEXT)
+    assert text.truncated and text.text == "合同" * 20
+    short = extraction.extract(_write(tmp_path, b"short", "s"), extraction.TEXT)
+    assert short.text == "short" and not short.truncated
+
+
+def test_docx_text_is_streamed_in_document_order_with_tables(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("第一条 Before the table")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), value in {(0, 0): "甲方", (0, 1): "乙方", (1, 0): "A1", (1, 1): "B1"}.items():
+        table.cell(row, col).text = value
+    table.cell(1, 1).add_paragraph("second line")
+    run = document.add_paragraph("After").add_run()
+    run.add_tab()
+    run.add_text("tab")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = extraction.extract(_write(tmp_path, buffer.getvalue()), extraction.DOCX)
+    assert result.text == "第一条 Before the table\n甲方\t乙方\nA1\tB1\nsecond line\nAfter\ttab"
+
+
+def test_docx_with_broken_xml_is_unreadable(tmp_path):
+    source = zipfile.ZipFile(io.BytesIO(make_docx(["x"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml":
+                data = data[: len(data) // 2]  # cut off mid-document
+            archive.writestr(member, data)
+    path = _write(tmp_path, buffer.getvalue())
+    with pytest.raises(UnreadableDocumentError):
+        extraction.extract(path, extraction.DOCX)
