@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from contracts.documents.errors import DocumentIntegrityError
 from contracts.errors import AuthenticationError, LoginThrottledError
 from engine.errors import (
     ConflictError,
@@ -28,6 +29,7 @@ STATUS_BY_KIND: list[tuple[type[EngineError], int]] = [
     (NotFoundError, 404),
     (ForbiddenError, 403),
     (ConflictError, 409),
+    (DocumentIntegrityError, 500),  # a stored file altered or damaged: ours, not the client's
     (WorkflowStepError, 500),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from sqlalchemy import select
@@ -17,6 +18,9 @@ from contracts.errors import ContractStateError, PermissionDeniedError, Validati
 from engine import clock
 
 MAX_BODY_CHARS = 2_000_000
+# Git-style conflict markers (merge.MARK_*): a line starting with 7 of <, |, > or exactly
+# "=======". Saving them would make the unresolved conflict part of the contract.
+_MARKER = re.compile(r"^(?:<{7}|\|{7}|>{7})(?:\s|$)|^={7}\s*$")
 
 
 def get_body(session: Session, contract_id: int, actor: Actor) -> DraftBody | None:
@@ -61,6 +65,7 @@ def save_body(
     if not isinstance(text, str) or len(text) > MAX_BODY_CHARS:
         raise ValidationError({"text": [f"must be text of at most {MAX_BODY_CHARS} characters"]})
     text = text.replace("\r\n", "\n")
+    _refuse_conflict_markers(text)
     body = session.scalars(select(DraftBody).where(DraftBody.contract_id == contract_id)).first()
     merged_from: int | None = None
     if body is None:
@@ -98,6 +103,27 @@ def save_body(
         },
     )
     return body
+
+
+def conflict_marker_lines(text: str) -> list[int]:
+    """The 1-based numbers of the lines that are conflict markers."""
+    return [n for n, line in enumerate(text.split("\n"), 1) if _MARKER.match(line)]
+
+
+def _refuse_conflict_markers(text: str) -> None:
+    lines = conflict_marker_lines(text)
+    if lines:
+        shown = ", ".join(str(n) for n in lines[:20]) + (", …" if len(lines) > 20 else "")
+        raise ValidationError(
+            {
+                "text": [
+                    f"line{'s' if len(lines) > 1 else ''} {shown} still "
+                    f"{'hold' if len(lines) > 1 else 'holds'} a conflict marker "
+                    "(<<<<<<<, =======, >>>>>>>): resolve each conflict and remove the "
+                    "markers before saving"
+                ]
+            }
+        )
 
 
 def _reconcile(

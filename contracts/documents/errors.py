@@ -7,8 +7,10 @@ engine.errors.InvalidInputError
 engine.errors.NotFoundError
  └── DocumentNotFoundError     document_not_found
 engine.errors.ConflictError
- ├── DocumentIntegrityError    document_integrity   stored bytes altered or damaged
  └── BodyMergeConflictError    merge_conflict       details: the conflicts to resolve
+DocumentIntegrityError         document_integrity   stored bytes altered or damaged (-> 500:
+                                                    a server-side data problem, not the
+                                                    client's; audited as a security event)
 KeyringError                   master_key           no or wrong master key
 """
 
@@ -33,7 +35,12 @@ class DocumentNotFoundError(NotFoundError):
     code = "document_not_found"
 
 
-class DocumentIntegrityError(ConflictError):
+class DocumentIntegrityError(EngineError):
+    """The stored file failed authentication or its SHA-256: it was altered or damaged.
+
+    Not the client's fault and not fixed by retrying: answered 500, logged and audited.
+    """
+
     code = "document_integrity"
 
 

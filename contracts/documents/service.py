@@ -181,14 +181,31 @@ def verify(version: DocumentVersion, settings: DocumentSettings) -> None:
     """Decrypt a stored version and check its SHA-256, so a damaged file is never served."""
     digest = hashlib.sha256()
     size = 0
-    for chunk in ingest.decrypted_chunks(version.storage_key, version.wrapped_key, settings):
-        digest.update(chunk)
-        size += len(chunk)
+    try:
+        for chunk in ingest.decrypted_chunks(version.storage_key, version.wrapped_key, settings):
+            digest.update(chunk)
+            size += len(chunk)
+    except DocumentIntegrityError as exc:
+        raise damaged(version, exc.message) from exc
+    except FileNotFoundError as exc:
+        raise damaged(version, "the stored file is missing") from exc
     if digest.hexdigest() != version.sha256 or size != version.size:
-        raise DocumentIntegrityError(
-            f"version {version.number} does not match its recorded SHA-256",
-            details={"document": version.document_id, "version": version.number},
-        )
+        raise damaged(version, "its content does not match the recorded SHA-256")
+
+
+def damaged(version: DocumentVersion, reason: str) -> DocumentIntegrityError:
+    """The error for a stored version that was altered or damaged on the server."""
+    return DocumentIntegrityError(
+        f"version {version.number} of this document is damaged in storage ({reason}), "
+        "so it was not used. This is not a problem with your request and retrying will "
+        "not help: administrators have been alerted to restore the file from a backup.",
+        details={
+            "document": version.document_id,
+            "version": version.number,
+            "sha256": version.sha256,
+            "reason": reason,
+        },
+    )
 
 
 def compare(session: Session, document_id: int, a: int, b: int, actor: Actor) -> Comparison:
@@ -219,10 +236,15 @@ def _recrypt(
             yield chunk
 
     data_key = crypto.new_data_key()
-    key, _ = settings.storage.put(crypto.encrypt_chunks(data_key, hashed()))
+    try:
+        key, _ = settings.storage.put(crypto.encrypt_chunks(data_key, hashed()))
+    except DocumentIntegrityError as exc:
+        raise damaged(old, exc.message) from exc
+    except FileNotFoundError as exc:
+        raise damaged(old, "the stored file is missing") from exc
     if digest.hexdigest() != old.sha256:
         settings.storage.delete(key)
-        raise DocumentIntegrityError(f"version {old.number} does not match its recorded SHA-256")
+        raise damaged(old, "its content does not match the recorded SHA-256")
     return StoredFile(
         storage_key=key,
         wrapped_key=settings.keyring.wrap(data_key),

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+import logging
 
-from contracts.documents.errors import DocumentTooLargeError, UnsupportedDocumentTypeError
+from flask import Blueprint, Response, request
+
+from contracts.documents.errors import (
+    DocumentIntegrityError,
+    DocumentTooLargeError,
+    UnsupportedDocumentTypeError,
+)
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("documents", __name__)
 api_bp = Blueprint("documents_api", __name__, url_prefix="/api/v1")
@@ -18,6 +26,36 @@ def _too_large(error: DocumentTooLargeError) -> Response:
 @bp.app_errorhandler(UnsupportedDocumentTypeError)
 def _unsupported(error: UnsupportedDocumentTypeError) -> Response:
     return _refused(415, error)
+
+
+@bp.app_errorhandler(DocumentIntegrityError)
+def _damaged(error: DocumentIntegrityError) -> Response:
+    """A stored file failed authentication: a security event, logged and audited (500)."""
+    from contracts import audit
+    from webui.auth import current_actor
+    from webui.errors import error_response, status_for
+    from webui.extensions import db
+
+    db.session.rollback()
+    actor = current_actor()
+    details = error.details if isinstance(error.details, dict) else {}
+    log.error(
+        "SECURITY document integrity failure: %s (user %s, ip %s)",
+        error.message,
+        actor.username,
+        actor.ip,
+    )
+    audit.record(
+        db.session,
+        "document.integrity_failed",
+        actor=actor.username,
+        object_type="document",
+        object_id=details.get("document"),
+        ip=actor.ip,
+        details={**details, "path": request.path},
+    )
+    db.session.commit()
+    return error_response(status_for(error), error.code, error.message, error.details)
 
 
 def _refused(status: int, error: DocumentTooLargeError | UnsupportedDocumentTypeError) -> Response:

@@ -112,9 +112,10 @@ def list_versions(document_id: int) -> dict[str, Any]:
     api_bp,
     "/documents/<int:document_id>/versions/<int:number>/download",
     "GET",
-    summary="Download one version, decrypted (streamed)",
+    summary="Download one version, decrypted (streamed); 500 `document_integrity` when the "
+    "stored file was altered or damaged (nothing is served)",
     tags=["documents"],
-    responses={200: None, 401: None, 404: None, 409: None},
+    responses={200: None, 401: None, 404: None},
 )
 @login_required
 def download_version(document_id: int, number: int) -> Response:
@@ -142,7 +143,7 @@ def download_response(document_id: int, number: int) -> Response:
     "POST",
     summary="Restore an old version as the newest version",
     tags=["documents"],
-    responses={201: "DocumentVersion", 401: None, 403: None, 404: None, 409: None},
+    responses={201: "DocumentVersion", 401: None, 403: None, 404: None},
 )
 @login_required
 def restore_version(document_id: int, number: int) -> tuple[dict[str, Any], int]:

@@ -54,16 +54,61 @@ def test_upload_download_round_trip_is_encrypted_on_disk(app, api, contract):
     assert "filename*=UTF-8''%E9%87%87" in download.headers["Content-Disposition"]
 
 
-def test_flipped_bit_on_disk_is_a_clear_error(app, api, contract):
-    alice = api("alice")
-    doc = _upload(alice, contract["id"], make_pdf(PDF_V1)).get_json()
+def _flip_a_bit(app) -> None:
     [stored] = _files(app)
     raw = bytearray(stored.read_bytes())
     raw[100] ^= 0x01
     stored.write_bytes(bytes(raw))
+
+
+def test_flipped_bit_on_disk_is_a_500_integrity_error_logged_and_audited(
+    app, api, contract, caplog
+):
+    from sqlalchemy import select
+
+    from contracts.models import AuditEntry
+    from webui.extensions import db
+
+    alice = api("alice")
+    doc = _upload(alice, contract["id"], make_pdf(PDF_V1)).get_json()
+    _flip_a_bit(app)
     response = alice.get(doc["versions"][0]["download_url"])
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "document_integrity"
+    # Not a conflict the client could resolve: the server's copy is damaged.
+    assert response.status_code == 500
+    error = response.get_json()["error"]
+    assert error["code"] == "document_integrity"
+    assert "version 1 of this document is damaged in storage" in error["message"]
+    assert "retrying will not help" in error["message"]
+    assert error["details"]["document"] == doc["id"] and error["details"]["version"] == 1
+    assert response.headers["Content-Type"] == "application/json"
+    assert any("SECURITY document integrity failure" in r.message for r in caplog.records)
+
+    restore = alice.post(f"/api/v1/documents/{doc['id']}/versions/1/restore")
+    assert restore.status_code == 500
+    assert restore.get_json()["error"]["code"] == "document_integrity"
+    assert len(_files(app)) == 1  # the failed restore left no copy behind
+    with app.app_context():
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "document.integrity_failed")
+        ).all()
+        assert [(e.actor, e.object_id, e.details["version"]) for e in entries] == [
+            ("alice", str(doc["id"]), 1),
+            ("alice", str(doc["id"]), 1),
+        ]
+        assert entries[0].details["path"].endswith("/versions/1/download")
+        actions = db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_type == "document")
+        ).all()
+    assert "document.download" not in actions and "document.restore" not in actions
+
+
+def test_missing_stored_file_is_an_integrity_error(app, api, contract):
+    alice = api("alice")
+    doc = _upload(alice, contract["id"], make_pdf(PDF_V1)).get_json()
+    _files(app)[0].unlink()
+    response = alice.get(doc["versions"][0]["download_url"])
+    assert response.status_code == 500
+    assert response.get_json()["error"]["details"]["reason"] == "the stored file is missing"
 
 
 def test_raw_body_upload_versions_restore_and_compare(api, contract):
@@ -229,6 +274,27 @@ def test_body_merge_and_conflict(api, contract):
     assert details["conflicts"][0]["ours"][0] == "Clause 2: deliver in July"
     assert details["conflicts"][0]["theirs"][0] == "Clause 2: deliver in June"
     assert alice.get(url).get_json()["version"] == 3
+
+
+def test_body_with_conflict_markers_is_refused_naming_the_lines(api, contract):
+    alice = api("alice")
+    url = f"/api/v1/contracts/{contract['id']}/body"
+    first = alice.client.put(
+        url, json={"text": "Clause 1\nClause 2", "base_version": None}, headers=alice._headers()
+    )
+    assert first.status_code == 200
+    marked = "Clause 1\n<<<<<<< yours\nClause 2: July\n=======\nClause 2: June\n>>>>>>> saved"
+    response = alice.client.put(
+        url, json={"text": marked, "base_version": 1}, headers=alice._headers()
+    )
+    assert response.status_code == 422
+    [message] = response.get_json()["error"]["details"]["text"]
+    assert message.startswith("lines 2, 4, 6 still hold a conflict marker")
+    assert alice.get(url).get_json()["version"] == 1
+    # Look-alikes inside a line, or longer rules, are ordinary text.
+    fine = "Clause 1 ======= x\n========\n<<<<<<<<\na >>>>>>> b"
+    saved = alice.client.put(url, json={"text": fine, "base_version": 1}, headers=alice._headers())
+    assert saved.status_code == 200, saved.get_json()
 
 
 def test_save_body_is_importable_for_templates(app, api, contract):
