@@ -8,7 +8,9 @@ so a body can neither escape nor run away with memory or time.
 
 from __future__ import annotations
 
+import contextvars
 import operator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +27,8 @@ MAX_REPEAT = 10_000
 MAX_EXPONENT = 64
 MAX_INT_BITS = 10_000
 MAX_BODY_CHARS = 100_000
+MAX_LOOP_STEPS = 200_000
+LOOP_GUARD = "__loop_guard"
 SAFE_FILTERS = (
     "abs capitalize default d first float int join last length count list lower max min "
     "replace round sort string sum title trim truncate unique upper"
@@ -37,6 +41,33 @@ def money(value: Any) -> str:
         return f"{Decimal(str(value)):,.2f}"
     except InvalidOperation:
         return str(value)
+
+
+_steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_loop_steps")
+
+
+def _loop_guard(iterable: Iterable[Any]) -> Iterator[Any]:
+    """Count every loop step of one render; nested loops share the budget."""
+    steps = _steps.get()
+    for item in iterable:
+        steps[0] += 1
+        if steps[0] > MAX_LOOP_STEPS:
+            raise SecurityError(f"loops are limited to {MAX_LOOP_STEPS} steps in all")
+        yield item
+
+
+def _guard_loops(tree: nodes.Template) -> nodes.Template:
+    """Wrap the iterable of every `for` in the loop guard (no loop runs unmetered)."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(
+            nodes.Name(LOOP_GUARD, "load", lineno=loop.lineno),
+            [loop.iter],
+            [],
+            None,
+            None,
+            lineno=loop.lineno,
+        )
+    return tree
 
 
 def _range(*args: int) -> range:
@@ -71,6 +102,7 @@ def _environment() -> ContractSandbox:
     env = ContractSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.globals.clear()
     env.globals["range"] = _range
+    env.globals[LOOP_GUARD] = _loop_guard
     env.filters = {name: env.filters[name] for name in SAFE_FILTERS}
     env.filters["money"] = money
     return env
@@ -139,8 +171,12 @@ def validate_fields(schema: dict[str, Any], fields: Any) -> dict[str, Any]:
 def render_body(body: str, fields: dict[str, Any]) -> str:
     """Render a body with the given values inside the sandbox, with an output limit."""
     check_body(body)
+    token = _steps.set([0])
     try:
-        template = ENVIRONMENT.from_string(body)
+        tree = _guard_loops(ENVIRONMENT.parse(body))
+        template = ENVIRONMENT.template_class.from_code(
+            ENVIRONMENT, ENVIRONMENT.compile(tree), ENVIRONMENT.make_globals(None), None
+        )
         parts: list[str] = []
         size = 0
         for chunk in template.generate(**fields):
@@ -161,10 +197,12 @@ def render_body(body: str, fields: dict[str, Any]) -> str:
             f"the template uses an undefined value: {exc.message}",
             details={"body": [str(exc.message)]},
         ) from None
-    except (TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise TemplateBodyError(
             f"the template failed to render: {exc}", details={"body": [str(exc)]}
         ) from None
+    finally:
+        _steps.reset(token)
     return "".join(parts)
 
 

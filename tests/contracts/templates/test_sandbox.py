@@ -37,6 +37,9 @@ def test_renders_placeholders_and_money():
         "{{ 2 ** 100000 }}",
         "{{ ((2 ** 64) ** 64) ** 64 }}",
         "{% for i in range(1000) %}{% for j in range(1000) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+        "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}",
+        "{% for a in 'x' * 1000 %}{% for b in 'y' * 1000 %}{% endfor %}{% endfor %}",
+        "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
         "{{ config }}",
         "{{ self.__init__.__globals__ }}",
         "{{ lipsum(100000) }}",
@@ -47,6 +50,11 @@ def test_escape_and_runaway_bodies_are_refused(body):
     with pytest.raises(TemplateBodyError) as caught:
         sandbox.render_body(body, {"counterparty": "ACME", "amount": 1})
     assert caught.value.message
+
+
+def test_loops_within_the_budget_work_and_know_their_length():
+    body = "{% for i in range(3) %}{{ loop.index }}/{{ loop.length }} {% endfor %}"
+    assert sandbox.render_body(body, {}) == "1/3 2/3 3/3 "
 
 
 def test_undefined_placeholder_is_an_error_not_blank():
