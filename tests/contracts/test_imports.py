@@ -193,3 +193,19 @@ def test_viewers_may_not_import_and_others_may_not_see_a_batch(app, api):
     assert _upload(api, GOOD, user="carol").status_code == 403
     batch_id = _batch_id(_upload(api, GOOD))
     assert api("alice").get(f"/imports/{batch_id}").status_code == 403
+
+
+def test_a_file_that_is_not_a_sheet_is_refused(app, api):
+    client = api("admin")
+    response = client.client.post(
+        "/imports/",
+        data={"sheet": (io.BytesIO(b"title,amount\nx,1\n"), "contracts.xlsx")},
+        headers={"Authorization": f"Bearer {client.token}"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "not a readable .xlsx" in response.get_data(as_text=True)
+
+
+def test_the_import_is_a_named_celery_task(app):
+    assert "contracts.import_contracts" in app.extensions["celery"].tasks
