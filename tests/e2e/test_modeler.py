@@ -71,6 +71,22 @@ def test_modeler_draws_the_approval_process_and_its_spiff_properties(new_page):
     groups = page.locator("[data-entry-id=cf-candidate-groups] input")
     assert groups.input_value() == "approver_group"
     screenshot(page, "modeler-user-task")
+    groups.fill("'legal'")
+    groups.press("Tab")
+
+    page.click(".djs-element[data-element-id=load_contract]")
+    operator = page.locator("[data-entry-id=cf-operator-name] select")
+    assert operator.input_value() == "contracts/LoadContract"
+    assert page.locator("[data-entry-id=cf-result-variable] input").input_value() == "contract"
+    parameters = page.locator("[data-group-id=group-cf-parameters]")
+    assert "contract_id" in parameters.inner_text()
+    parameters.locator(".bio-properties-panel-add-entry").click()
+    page.wait_for_selector("[data-entry-id=cf-param-1-id]")
+    screenshot(page, "modeler-service-task")
+
+    xml = page.evaluate("window.cfModeler.saveXML().then((result) => result.xml)")
+    assert '<spiffworkflow:property name="candidateGroups" value="&#39;legal&#39;" />' in xml
+    assert '<spiffworkflow:parameter id="param_2" type="str" value="" />' in xml
 
     # A called decision that does not exist is shown on the diagram at its element.
     page.click(".djs-element[data-element-id=determine_approvers]")
@@ -176,6 +192,55 @@ def test_heatmap_and_instance_list_show_a_finished_approval(new_page):
     screenshot(page, "heatmap")
 
 
+def test_instance_repair_suspend_resume_and_migrate_after_a_dry_run(new_page):
+    api_page = new_page()
+    drafter, admin = token(api_page, "alice"), token(api_page, "admin")
+    contract = api_post(api_page, drafter, "/api/v1/contracts", contract_payload())
+    submitted = api_post(api_page, drafter, f"/api/v1/contracts/{contract['id']}/submit", {})
+    instance_id = submitted["process_instance_id"]
+    files = api_get(api_page, admin, "/api/v1/admin/processes/contract_approval/versions/1")[
+        "files"
+    ]
+    files["contract_approval.bpmn"] = files["contract_approval.bpmn"].replace(
+        'name="Approve contract"', 'name="Approve the contract"'
+    )
+    body = {"files": files, "note": "clearer task name"}
+    assert api_post(api_page, admin, "/api/v1/admin/processes/deploy", body)["deployed"]
+
+    page = new_page()
+    sign_in(page, "admin")
+    page.goto(f"/admin/instances/{instance_id}")
+    wait_ready(page)
+    assert page.is_disabled("[data-action=resume]")
+    page.click("[data-action=suspend]")
+    page.wait_for_selector("#instance-summary .cf-status-suspended")
+    assert page.is_enabled("[data-action=resume]")
+    page.click("[data-action=resume]")
+    page.wait_for_selector("#instance-summary .cf-status-running")
+
+    page.click("#migration-check")
+    page.wait_for_selector("#migration-apply")
+    assert "v1 → v2" in page.text_content("#migration-result")
+    screenshot(page, "instance-migration-dry-run")
+    page.click("#migration-apply")
+    page.wait_for_selector("#migration-result .flash-success")
+    page.wait_for_selector("#instance-title:has-text('v2')")
+    assert page.locator(".djs-element.cf-active[data-element-id=approve_contract]").count() == 1
+
+
+def test_import_refuses_a_file_that_is_not_bpmn(new_page, tmp_path: Path):
+    bad = tmp_path / "broken.bpmn"
+    bad.write_text("<definitions><unclosed></definitions>")
+    page = new_page()
+    sign_in(page, "admin")
+    page.goto("/admin/processes/import")
+    page.set_input_files("#import-file", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#admin-app[data-state=done]")
+    assert "Rejected" in page.text_content("#import-status")
+    assert page.get_attribute("#import-diagram", "data-state") == "unreadable"
+
+
 @pytest.mark.parametrize("name", ["A.1.0", "C.1.1"])
 def test_import_miwg_file_shows_the_diagram_and_the_verdict(new_page, name: str):
     path = MIWG / f"{name}.bpmn"
@@ -191,7 +256,3 @@ def test_import_miwg_file_shows_the_diagram_and_the_verdict(new_page, name: str)
     missing = page.locator("#import-missing tr").count()
     assert re.search(r"Deployed \S+ v\d+", verdict) or missing > 0, verdict
     screenshot(page, f"import-{name}")
-
-
-def test_miwg_corpus_is_where_the_tests_expect_it() -> None:
-    assert Path(MIWG / "A.1.0.bpmn").exists()

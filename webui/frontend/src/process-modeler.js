@@ -46,7 +46,7 @@ async function main() {
     return;
   }
   const { warnings } = await modeler.importXML(files[bpmnFile]);
-  fit(modeler, { leaveRoomLeft: 110 });
+  fit(modeler, { leaveRoomLeft: 150 });
   root.dataset.importWarnings = String(warnings.length);
   root.dataset.state = "ready";
   if (warnings.length) say(status, `${t("importWarnings")}: ${warnings.length}`, "info");
