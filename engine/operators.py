@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from engine.errors import WorkflowStepError
 from engine.models import InstanceEvent, OutboxMessage, ProcessInstance
 
+# The payload key naming the message that completes an asynchronous service task.
+REPLY_KEY = "reply_message"
+
 
 @dataclass
 class OperatorContext:
@@ -45,16 +48,32 @@ class OperatorContext:
             )
         )
 
-    def enqueue(self, channel: str, payload: dict[str, Any], *, key: str | None = None) -> None:
-        """Write an outbox row for another system, in this step's transaction."""
-        self.session.add(
-            OutboxMessage(
-                instance_id=self.instance.id,
-                channel=channel,
-                payload=payload,
-                idempotency_key=key or str(uuid.uuid4()),
-            )
+    def enqueue(
+        self,
+        channel: str,
+        payload: dict[str, Any],
+        *,
+        key: str | None = None,
+        reply_message: str | None = None,
+    ) -> OutboxMessage:
+        """Write an outbox row for another system, in this step's transaction.
+
+        With `reply_message` the service task is asynchronous: the process
+        waits on a message of that name, which the outbox sends to the
+        instance with the other system's answer once delivery succeeded.
+        """
+        body = dict(payload)
+        if reply_message:
+            body[REPLY_KEY] = reply_message
+        message = OutboxMessage(
+            instance_id=self.instance.id,
+            channel=channel,
+            payload=body,
+            idempotency_key=key or str(uuid.uuid4()),
         )
+        self.session.add(message)
+        self.session.flush()
+        return message
 
 
 Operator = Callable[[OperatorContext, dict[str, Any]], Any]

@@ -6,6 +6,13 @@ returns normally on success, raises `PermanentDeliveryError` when retrying is
 pointless (a 4xx, an invalid address), or raises anything else for a
 transient failure. Delivery is at least once: each message carries a stable
 `idempotency_key` that handlers pass on so the receiver can drop repeats.
+
+A message whose payload names a `reply_message` belongs to an asynchronous
+service task (`OperatorContext.enqueue(..., reply_message=...)`): when the
+handler succeeds, the handler's result is delivered to the waiting instance as
+that message, in the same transaction that marks the row delivered. Listeners
+hear about dead letters and deliveries (the connectors raise and resolve
+incidents with them).
 """
 
 from __future__ import annotations
@@ -21,14 +28,27 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.errors import ConflictError, NotFoundError
+from engine.errors import ConcurrentUpdateError, ConflictError, NotFoundError
 from engine.models import OutboxMessage, OutboxStatus
+from engine.operators import REPLY_KEY
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
+
+
+@dataclass
+class RetryPolicy:
+    """How often and how fast failed deliveries are retried (the app may tune it)."""
+
+    max_attempts: int = MAX_ATTEMPTS
+    base_delay: timedelta = BASE_DELAY
+    max_delay: timedelta = MAX_DELAY
+
+
+policy = RetryPolicy()
 
 
 class PermanentDeliveryError(Exception):
@@ -56,6 +76,19 @@ class DeliveryRegistry:
 
 registry = DeliveryRegistry()
 
+Listener = Callable[[Session, OutboxMessage], None]
+
+
+@dataclass
+class DeliveryListeners:
+    """Called in the delivery's transaction when a message is delivered or goes dead."""
+
+    delivered: list[Listener] = field(default_factory=list)
+    dead: list[Listener] = field(default_factory=list)
+
+
+listeners = DeliveryListeners()
+
 
 @dataclass
 class DeliveryReport:
@@ -66,7 +99,7 @@ class DeliveryReport:
 
 def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
     """Exponential backoff (30 s, 1 min, 2 min, …, at most 2 h) with +-25 % jitter."""
-    base = min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    base = min(policy.base_delay * (2 ** max(attempts - 1, 0)), policy.max_delay)
     factor = (rng or random).uniform(0.75, 1.25)  # noqa: S311 - jitter, not security
     return base * factor
 
@@ -95,30 +128,31 @@ def deliver_due(
     """Try every due message once; commit after each so a crash never re-sends a delivered one."""
     report = DeliveryReport()
     for message in _due(session, batch):
-        _deliver(message, handlers, report)
+        _deliver(session, message, handlers, report)
         session.commit()
     session.commit()
     return report
 
 
-def _deliver(message: OutboxMessage, handlers: DeliveryRegistry, report: DeliveryReport) -> None:
+def _deliver(
+    session: Session, message: OutboxMessage, handlers: DeliveryRegistry, report: DeliveryReport
+) -> None:
     handler = handlers.get(message.channel)
     message.attempts += 1
     now = clock.now()
     try:
         if handler is None:
             raise PermanentDeliveryError(f"no delivery handler for channel '{message.channel}'")
-        handler(message)
+        result = handler(message)
+        _complete_waiting_task(session, message, result)
     except PermanentDeliveryError as exc:
-        message.status = OutboxStatus.DEAD
         message.last_error = str(exc)[:2000]
-        report.dead.append(message.id)
+        _bury(session, message, report)
         log.warning("outbox %s (%s) is dead: %s", message.id, message.channel, exc)
     except Exception as exc:  # any transient failure: network, timeout, 5xx
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxStatus.DEAD
-            report.dead.append(message.id)
+        if message.attempts >= policy.max_attempts:
+            _bury(session, message, report)
         else:
             message.status = OutboxStatus.FAILED
             message.next_attempt_at = now + retry_delay(message.attempts)
@@ -128,6 +162,36 @@ def _deliver(message: OutboxMessage, handlers: DeliveryRegistry, report: Deliver
         message.delivered_at = now
         message.last_error = None
         report.delivered.append(message.id)
+        for listener in listeners.delivered:
+            listener(session, message)
+
+
+def _bury(session: Session, message: OutboxMessage, report: DeliveryReport) -> None:
+    message.status = OutboxStatus.DEAD
+    report.dead.append(message.id)
+    for listener in listeners.dead:
+        listener(session, message)
+
+
+def _complete_waiting_task(session: Session, message: OutboxMessage, result: Any) -> None:
+    """Hand the other system's answer to the instance waiting on the reply message."""
+    reply = message.payload.get(REPLY_KEY)
+    if not reply or message.instance_id is None:
+        return
+    from engine import runtime  # runtime -> operators; imported late to keep the graph simple
+
+    payload = {"outbox_id": message.id, "response": result}
+    try:
+        with session.begin_nested():
+            delivered = runtime.deliver_message(session, message.instance_id, reply, payload)
+    except ConcurrentUpdateError:
+        raise  # someone else stepped the instance: a retry will find it again
+    except (ConflictError, NotFoundError) as exc:
+        raise PermanentDeliveryError(f"the reply cannot be delivered: {exc}") from exc
+    if not delivered:
+        raise PermanentDeliveryError(
+            f"process instance {message.instance_id} does not wait for '{reply}'"
+        )
 
 
 def replay(session: Session, message_id: int) -> OutboxMessage:

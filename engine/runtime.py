@@ -8,6 +8,7 @@ detected here (optimistic `lock_version`) and reported as a conflict.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -37,6 +38,26 @@ from engine.operators import registry as default_registry
 from engine.spiff import serializer
 from engine.spiff import workflow as wf
 from engine.spiff.workflow_cache import workflow_cache
+
+MessageWaitHook = Callable[[Session, ProcessInstance, set[str]], None]
+CompletedHook = Callable[[Session, ProcessInstance], None]
+
+
+@dataclass
+class StepHooks:
+    """Callbacks run at the end of a step's save, in its transaction.
+
+    `message_wait` hears which messages an instance waits for (so messages that
+    arrived early can be handed over); `completed` hears that an instance ended
+    (so a follow-up process can start). Hooks may step other instances, or the
+    same one again: its state is saved before they run.
+    """
+
+    message_wait: list[MessageWaitHook] = field(default_factory=list)
+    completed: list[CompletedHook] = field(default_factory=list)
+
+
+hooks = StepHooks()
 
 
 # Called once per new ready human task, after the step's flush and inside its transaction
@@ -122,7 +143,18 @@ class Step:
                     details={"process_instance_id": instance_id},
                 ) from exc
             raise
+        self._run_hooks()
         return instance
+
+    def _run_hooks(self) -> None:
+        if self.instance.status == InstanceStatus.COMPLETED:
+            for on_completed in hooks.completed:
+                on_completed(self.session, self.instance)
+            return
+        names = wf.waiting_message_names(self.workflow)
+        if names:
+            for on_wait in hooks.message_wait:
+                on_wait(self.session, self.instance, names)
 
     def _project_human_tasks(self, now: Any) -> list[HumanTask]:
         ready = {t.guid: t for t in wf.ready_user_tasks(self.workflow)}

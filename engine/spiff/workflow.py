@@ -88,6 +88,15 @@ def send_message(workflow: BpmnWorkflow, name: str, payload: dict[str, Any]) -> 
     return True
 
 
+def waiting_message_names(workflow: BpmnWorkflow) -> set[str]:
+    """Return the names of the messages the workflow waits for now."""
+    return {
+        e.name
+        for e in workflow.waiting_events()
+        if e.event_type == "MessageEventDefinition" and e.name
+    }
+
+
 def is_completed(workflow: BpmnWorkflow) -> bool:
     return bool(workflow.completed)
 
