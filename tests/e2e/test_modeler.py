@@ -84,6 +84,19 @@ def test_modeler_draws_the_approval_process_and_its_spiff_properties(new_page):
     page.wait_for_selector("[data-entry-id=cf-param-1-id]")
     screenshot(page, "modeler-service-task")
 
+    # (the right edge: the context pad of the previous selection covers the left one)
+    box = page.locator(".djs-element[data-element-id=prepare_routing]").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.8)
+    script = page.locator("[data-entry-id=cf-script-body] textarea").input_value()
+    assert "amount_cny" in script
+    assert page.locator("[data-entry-id=cf-pre-script]").count() == 1
+
+    # Timers use bpmn-js's own timer entries (type + expression).
+    page.click(".djs-element[data-element-id=sla_reminder]")
+    timer = page.locator("[data-group-id=group-timer]")
+    assert timer.locator("select").input_value() == "timeDuration"
+    assert timer.locator("input").input_value() == "sla_period"
+
     xml = page.evaluate("window.cfModeler.saveXML().then((result) => result.xml)")
     assert '<spiffworkflow:property name="candidateGroups" value="&#39;legal&#39;" />' in xml
     assert '<spiffworkflow:parameter id="param_2" type="str" value="" />' in xml
