@@ -121,7 +121,7 @@ def test_contract_page_upload_form_lists_the_new_document(app, browser_as, contr
     assert response.location.endswith(f"/contracts/{contract_id}#documents")
     page = text(alice.get(f"/contracts/{contract_id}"))
     assert "Uploaded Signed." in page
-    assert "<h3>Signed</h3>" in page and "合同.pdf" in page and "1 pages" in page
+    assert "<h3>Signed</h3>" in page and "合同.pdf" in page and "PDF, 1 page<" in page
     assert "No documents yet." not in page
     [stored] = _files(app)
     assert b"%PDF" not in stored.read_bytes()
