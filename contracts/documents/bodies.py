@@ -119,7 +119,7 @@ def _refuse_conflict_markers(text: str) -> None:
                 "text": [
                     f"line{'s' if len(lines) > 1 else ''} {shown} still "
                     f"{'hold' if len(lines) > 1 else 'holds'} a conflict marker "
-                    "(<<<<<<<, =======, >>>>>>>): resolve each conflict and remove the "
+                    "(<<<<<<<, |||||||, =======, >>>>>>>): resolve each conflict and remove the "
                     "markers before saving"
                 ]
             }
