@@ -55,9 +55,14 @@ def fire_due_timers(
             session.commit()
             return total
         visited.update(ids)
+        # One query for the batch instead of one per instance: each instance's step
+        # then finds its row in the session (same transaction, rows locked above).
+        # Held in a variable: the session's identity map only keeps weak references.
+        loaded = session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))).all()
         for instance_id in ids:
             total += _fire_one(session, instance_id, operators)
         session.commit()
+        del loaded
 
 
 def _fire_one(session: Session, instance_id: int, operators: OperatorRegistry) -> int:
