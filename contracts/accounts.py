@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import threading
 import time
+from collections import deque
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -13,12 +15,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.errors import AuthenticationError, LoginThrottledError
+from contracts.errors import AuthenticationError, LoginThrottledError, ValidationError
 from contracts.models import ApiToken, User
 from engine import clock
+from engine.errors import NotFoundError
 
 _HASHER = PasswordHasher()
 TOKEN_TTL = timedelta(hours=12)
+MAX_TOKEN_DAYS = 365
+ALL_SCOPES = "*"
+SCOPES = ("contracts:read", "contracts:write", "tasks:read", "tasks:write", "webhooks:admin")
+ADMIN_SCOPES = ("webhooks:admin",)
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 300.0
 
@@ -87,25 +94,127 @@ def _digest(token: str) -> str:
 
 
 def issue_token(
-    session: Session, user: User, *, name: str = "api", ttl: timedelta = TOKEN_TTL
+    session: Session,
+    user: User,
+    *,
+    name: str = "api",
+    ttl: timedelta = TOKEN_TTL,
+    scopes: list[str] | None = None,
 ) -> tuple[str, datetime]:
-    """Create a bearer token; return it (shown once) and its expiry."""
+    """Create a bearer token; return it (shown once) and its expiry.
+
+    A token from a password sign-in acts with all of its user's rights
+    (`ALL_SCOPES`); integrator tokens name the scopes they need.
+    """
     token = "cf_" + secrets.token_urlsafe(32)
     expires_at = clock.now() + ttl
     session.add(
-        ApiToken(user_id=user.id, token_hash=_digest(token), name=name, expires_at=expires_at)
+        ApiToken(
+            user_id=user.id,
+            token_hash=_digest(token),
+            name=name,
+            expires_at=expires_at,
+            scopes=list(scopes) if scopes is not None else [ALL_SCOPES],
+        )
     )
     session.flush()
     return token, expires_at
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """Return the user a valid (unexpired, unrevoked) token belongs to."""
+def token_for(session: Session, token: str) -> ApiToken | None:
+    """Return a valid (unexpired, unrevoked, active user) token row by its secret."""
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
     now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """Return the user a valid (unexpired, unrevoked) token belongs to."""
+    row = token_for(session, token)
+    return row.user if row is not None else None
+
+
+def token_allows(token: ApiToken, scope: str) -> bool:
+    """Whether a token was given a scope (or all of its user's rights)."""
+    return ALL_SCOPES in token.scopes or scope in token.scopes
+
+
+def scopes_for(user: User) -> list[str]:
+    """The scopes a user may put on a token: admin scopes only for admins and integrators."""
+    return [s for s in SCOPES if s not in ADMIN_SCOPES or user.has_role("admin", "integrator")]
+
+
+def create_integration_token(
+    session: Session, user: User, *, name: str, scopes: list[str], days: int
+) -> tuple[str, ApiToken]:
+    """Create a named token with chosen scopes; return its secret (shown once) and its row."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip() or len(name) > 120:
+        errors["name"] = ["give the token a name (at most 120 characters)"]
+    allowed = scopes_for(user)
+    if not scopes or any(s not in allowed for s in scopes):
+        errors["scopes"] = [f"choose one or more of: {', '.join(allowed)}"]
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = [f"must be from 1 to {MAX_TOKEN_DAYS}"]
+    if errors:
+        raise ValidationError(errors)
+    token, _ = issue_token(
+        session, user, name=name.strip(), ttl=timedelta(days=days), scopes=sorted(set(scopes))
+    )
+    row = token_for(session, token)
+    assert row is not None
+    return token, row
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's integration tokens that are still usable, newest first."""
+    rows = session.scalars(
+        select(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > clock.now(),
+        )
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return [row for row in rows if ALL_SCOPES not in row.scopes]
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFoundError(f"token {token_id} does not exist")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+    session.flush()
+    return row
+
+
+class RateLimiter:
+    """A sliding window of request times per key (a token id), kept per process.
+
+    `hit` answers how many seconds to wait, or 0 when the request may go on.
+    """
+
+    def __init__(self, limit: int, window_seconds: float) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self._hits: dict[object, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: object) -> int:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, math.ceil(hits[0] + self.window - now))
+            hits.append(now)
+            return 0
 
 
 def find_user(session: Session, username: str) -> User | None:

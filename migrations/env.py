@@ -7,7 +7,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import contracts.models  # noqa: F401  (registers the tables)
+import connectors.models  # noqa: F401  (registers the tables)
+import contracts.models  # noqa: F401
 import engine.models  # noqa: F401
 from engine.db import Base
 

@@ -13,6 +13,9 @@ from webui.extensions import csrf, db, login_manager
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app (embedded or distributed mode by configuration)."""
     app = Flask(__name__, instance_relative_config=False)
+    from webui.api.spec import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_mapping(load_config(config))
 
     db.init_app(app)
@@ -44,7 +47,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     _install_sms()
+    _install_connectors(app)
     return app
+
+
+def _install_connectors(app: Flask) -> None:
+    """ERP, finance, CRM and HTTP connectors: operators, outbox handlers, webhook hooks."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    import connectors
+    from connectors.secret_box import SecretBox, key_path, load_or_create_key
+    from engine import outbox
+    from engine.operators import registry as operators
+
+    outbox.policy = outbox.RetryPolicy(
+        max_attempts=int(app.config["OUTBOX_MAX_ATTEMPTS"]),
+        base_delay=timedelta(seconds=float(app.config["OUTBOX_BASE_DELAY_SECONDS"])),
+    )
+    box = SecretBox(load_or_create_key(key_path(Path(app.config["INSTANCE_DIR"]))))
+    environment = connectors.ConnectorEnvironment(
+        box=box,
+        events_dir=Path(app.config["FORMS_DIR"]) / "events",
+        inbound_ttl=timedelta(days=float(app.config["INBOUND_EVENT_TTL_DAYS"])),
+        po_reminder_period=str(app.config["ERP_PO_REMINDER_PERIOD"]),
+    )
+    connectors.install(environment, operators)
+    app.extensions["cf_secret_box"] = box
 
 
 def _install_sms() -> None:
@@ -68,6 +97,9 @@ def _install_notifications() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import webui.api.webhooks_api  # noqa: F401  (declares its operations on the API blueprint)
+    from webui.account import bp as account_bp
+    from webui.admin_connectors import bp as admin_connectors_bp
     from webui.admin_processes import bp as admin_processes_bp
     from webui.api import bp as api_bp
     from webui.contracts import bp as contracts_bp
@@ -88,3 +120,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(templates_admin_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(admin_connectors_bp)
+    app.register_blueprint(account_bp)

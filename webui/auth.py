@@ -34,6 +34,47 @@ def login_throttle() -> accounts.LoginThrottle:
     return current_app.extensions.setdefault("cf_login_throttle", accounts.LoginThrottle())
 
 
+def rate_limiter() -> accounts.RateLimiter:
+    """The app's per-token API rate limiter (API_RATE_LIMIT requests per API_RATE_WINDOW s)."""
+    limiter = current_app.extensions.get("cf_rate_limiter")
+    if limiter is None:
+        limiter = accounts.RateLimiter(
+            int(current_app.config.get("API_RATE_LIMIT", 600)),
+            float(current_app.config.get("API_RATE_WINDOW_SECONDS", 60)),
+        )
+        current_app.extensions["cf_rate_limiter"] = limiter
+    return limiter
+
+
+def check_token(scope: str | None) -> Response | None:
+    """For a bearer call: 429 over the rate limit, 403 without the scope; else None.
+
+    Browser sessions are neither scoped nor limited here.
+    """
+    from webui.errors import error_response
+
+    if not current_user.is_authenticated:
+        return None
+    token = g.get("api_token")
+    if token is None:
+        return None
+    wait = rate_limiter().hit(token.id)
+    if wait:
+        response = error_response(
+            429,
+            "rate_limited",
+            "too many requests for this token; slow down",
+            {"retry_after_seconds": wait},
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    if scope and not accounts.token_allows(token, scope):
+        return error_response(
+            403, "missing_scope", f"this token lacks the scope '{scope}'", {"scope": scope}
+        )
+    return None
+
+
 def current_actor() -> Actor:
     """The acting user of this request, for the service layer."""
     return Actor(user=current_user._get_current_object(), ip=client_ip())
@@ -55,7 +96,9 @@ def install(app: Flask) -> None:
         if not header.startswith("Bearer "):
             return None
         g.token_auth = True
-        return accounts.user_for_token(db.session, header.removeprefix("Bearer ").strip())
+        token = accounts.token_for(db.session, header.removeprefix("Bearer ").strip())
+        g.api_token = token
+        return token.user if token is not None else None
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Response:

@@ -55,6 +55,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "APPROVAL_SLA_PERIOD": os.environ.get("CONTRACTFLOW_APPROVAL_SLA", "P3D"),
         "APPROVAL_ESCALATION_PERIOD": os.environ.get("CONTRACTFLOW_APPROVAL_ESCALATION", "P6D"),
         "API_TOKEN_TTL": timedelta(hours=int(os.environ.get("CONTRACTFLOW_TOKEN_TTL_HOURS", "12"))),
+        # Integration: bearer-token rate limit, outbox retries, early webhook events, ERP wait.
+        "API_RATE_LIMIT": int(os.environ.get("CONTRACTFLOW_API_RATE_LIMIT", "600")),
+        "API_RATE_WINDOW_SECONDS": float(os.environ.get("CONTRACTFLOW_API_RATE_WINDOW", "60")),
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("CONTRACTFLOW_OUTBOX_MAX_ATTEMPTS", "8")),
+        "OUTBOX_BASE_DELAY_SECONDS": float(os.environ.get("CONTRACTFLOW_OUTBOX_BASE_DELAY", "30")),
+        "INBOUND_EVENT_TTL_DAYS": float(os.environ.get("CONTRACTFLOW_INBOUND_TTL_DAYS", "7")),
+        "ERP_PO_REMINDER_PERIOD": os.environ.get("CONTRACTFLOW_ERP_PO_REMINDER", "P3D"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("CONTRACTFLOW_SECURE_COOKIES", False),

@@ -74,7 +74,12 @@ def _run(
 
 def test_every_shipped_bpmn_parses_and_is_executable():
     bundle = parse_bundle(read_bundle(PROCESSES))
-    assert set(bundle.specs) == {"contract_approval", "contract_lifecycle"}
+    assert set(bundle.specs) == {
+        "contract_approval",
+        "contract_lifecycle",
+        "purchase_fulfilment",
+        "sales_activation",
+    }
 
 
 def test_four_approvals_then_approved():

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, request
+from werkzeug.routing import IntegerConverter, Map
 
 from contracts.errors import ValidationError
 from webui.api.schemas import COMPONENTS
@@ -21,6 +22,17 @@ ERROR_RESPONSES = {
     413: "Body too large",
     415: "Body is not JSON",
     422: "Invalid input; details name each bad field",
+    429: "Too many requests for this token; see Retry-After",
+}
+
+# The scope a bearer token needs, by the operation's first tag, for reading and writing.
+SCOPE_BY_TAG = {
+    "contracts": ("contracts:read", "contracts:write"),
+    "documents": ("contracts:read", "contracts:write"),
+    "templates": ("contracts:read", "contracts:write"),
+    "contract types": ("contracts:read", "contracts:write"),
+    "tasks": ("tasks:read", "tasks:write"),
+    "integration": ("webhooks:admin", "webhooks:admin"),
 }
 
 
@@ -34,9 +46,26 @@ class Operation:
     responses: dict[int, str | None]
     params: list[dict[str, Any]] = field(default_factory=list)
     auth: bool = True
+    scope: str | None = None
 
 
 OPERATIONS: list[Operation] = []
+
+MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that matches no route above MAX_ID (a 404), so no id overflows the database."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
 
 
 def operation(
@@ -50,16 +79,32 @@ def operation(
     responses: dict[int, str | None],
     params: list[dict[str, Any]] | None = None,
     auth: bool = True,
+    scope: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view on `bp` and describe it for the OpenAPI document."""
+    """Register a view on `bp` and describe it for the OpenAPI document.
+
+    An authenticated operation needs a token `scope` (by default derived from
+    its first tag and method, see SCOPE_BY_TAG) and counts against the
+    token's rate limit; it answers 403 and 429 accordingly.
+    """
     path = (bp.url_prefix or "") + rule
+    if auth and scope is None and tags and tags[0] in SCOPE_BY_TAG:
+        scope = SCOPE_BY_TAG[tags[0]][0 if method.upper() == "GET" else 1]
+    if auth:
+        responses = {403: None, 429: None, **responses}
     OPERATIONS.append(
-        Operation(method.lower(), path, summary, tags, body, responses, params or [], auth)
+        Operation(method.lower(), path, summary, tags, body, responses, params or [], auth, scope)
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if auth:
+                from webui.auth import check_token
+
+                refused = check_token(scope)
+                if refused is not None:
+                    return refused
             return view(*args, **kwargs)
 
         bp.add_url_rule(rule, view.__name__, wrapper, methods=[method.upper()])
@@ -102,7 +147,11 @@ def _path_to_openapi(path: str) -> tuple[str, list[dict[str, Any]]]:
 
     params = []
     for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", path):
-        schema = {"type": "integer"} if converter == "int" else {"type": "string"}
+        schema = (
+            {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+            if converter == "int"
+            else {"type": "string"}
+        )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path), params
 
@@ -143,6 +192,9 @@ def openapi_document() -> dict[str, Any]:
             }
         if not op.auth:
             item["security"] = []
+        if op.scope:
+            item["x-required-scope"] = op.scope
+            item["description"] = f"Bearer tokens need the scope `{op.scope}`."
         paths.setdefault(path, {})[op.method] = item
     return {
         "openapi": "3.1.0",
