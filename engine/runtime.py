@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
@@ -87,9 +87,15 @@ class Step:
         if fresh_data is not None:
             self.workflow = wf.new_workflow(spec, subprocess_specs, self._call_operator)
             wf.seed_data(self.workflow, fresh_data)
+            self.ready_before: set[str] = set()
         else:
             self.workflow = _restore(instance, spec, subprocess_specs)
             wf.attach_caller(self.workflow, self._call_operator)
+            # Every ready user task has exactly one READY human_task row (every
+            # change goes through a Step), so this is what is projected now.
+            self.ready_before = wf.ready_user_task_ids(self.workflow)
+        # Tasks this step finished itself (their rows are already updated).
+        self.handled: set[str] = set()
 
     def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
         operator = self.operators.get(name)
@@ -125,7 +131,6 @@ class Step:
         else:
             instance.next_timer_at = wf.next_timer_at(self.workflow)
         try:
-            # The projection's query autoflushes the instance row: a lost race can surface here.
             created = self._project_human_tasks(now)
             self.session.flush()
             for row in created:
@@ -157,26 +162,26 @@ class Step:
                 on_wait(self.session, self.instance, names)
 
     def _project_human_tasks(self, now: Any) -> list[HumanTask]:
-        ready = {t.guid: t for t in wf.ready_user_tasks(self.workflow)}
-        open_rows = self.session.scalars(
-            select(HumanTask).where(
-                HumanTask.instance_id == self.instance.id,
-                HumanTask.status == HumanTaskStatus.READY,
-            )
-        ).all()
-        known = set()
-        created: list[HumanTask] = []
-        for row in open_rows:
-            known.add(row.task_guid)
-            if row.task_guid not in ready:
+        """Mirror the change in ready user tasks: insert new rows, cancel vanished ones.
+
+        Only the difference to the start of the step is touched, so a step that
+        merely completes a task and readies the next issues no SELECT here.
+        """
+        ready_now = wf.ready_user_task_ids(self.workflow)
+        vanished = self.ready_before - ready_now - self.handled
+        if vanished:  # e.g. an interrupting boundary event took the task away
+            for row in self.session.scalars(
+                select(HumanTask).where(
+                    HumanTask.task_guid.in_(vanished), HumanTask.status == HumanTaskStatus.READY
+                )
+            ):
                 row.status = HumanTaskStatus.CANCELLED
                 row.completed_at = now
-        for guid, task in ready.items():
-            if guid in known:
-                continue
+        created: list[HumanTask] = []
+        for task in wf.ready_user_tasks(self.workflow, only=ready_now - self.ready_before):
             row = HumanTask(
                 instance_id=self.instance.id,
-                task_guid=guid,
+                task_guid=task.guid,
                 bpmn_id=task.bpmn_id,
                 name=task.name,
                 lane=task.lane,
@@ -243,7 +248,9 @@ def load_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def get_human_task(session: Session, task_id: int) -> HumanTask:
-    task = session.get(HumanTask, task_id)
+    task = session.scalars(
+        select(HumanTask).options(joinedload(HumanTask.instance)).where(HumanTask.id == task_id)
+    ).first()
     if task is None:
         raise NotFoundError(f"task {task_id} does not exist", details={"task_id": task_id})
     return task
@@ -283,6 +290,7 @@ def complete_task(
         comment=comment,
     )
     wf.complete_user_task(step.workflow, task.task_guid, data)
+    step.handled.add(task.task_guid)
     step.save()
     return task
 

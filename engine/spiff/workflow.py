@@ -140,10 +140,17 @@ def task_description(workflow: BpmnWorkflow, guid: str) -> tuple[str, str]:
     return spec.bpmn_id or spec.name, spec.bpmn_name or spec.bpmn_id or spec.name
 
 
-def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyUserTask]:
-    """List ready manual tasks with candidates, form and due period evaluated."""
+def ready_user_task_ids(workflow: BpmnWorkflow) -> set[str]:
+    """Return the ids of the ready manual tasks (cheap: nothing is evaluated)."""
+    return {str(task.id) for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def ready_user_tasks(workflow: BpmnWorkflow, only: set[str] | None = None) -> list[ReadyUserTask]:
+    """List ready manual tasks (all, or those in `only`) with candidates, form and due period."""
     ready = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        if only is not None and str(task.id) not in only:
+            continue
         spec = task.task_spec
         props = (getattr(spec, "extensions", None) or {}).get("properties", {})
         item = ReadyUserTask(

@@ -222,3 +222,23 @@ def test_an_instance_that_stays_due_is_visited_once_per_run(session, operators, 
     assert visits == [instance.id]
     session.refresh(instance)
     assert instance.status == InstanceStatus.RUNNING
+
+
+def test_a_task_taken_away_by_an_interrupting_timer_leaves_the_inbox(session, operators):
+    from tests.engine.conftest import BPMN_DIR
+
+    definitions.deploy(session, {"deadline.bpmn": (BPMN_DIR / "deadline.bpmn").read_text()})
+    instance = runtime.start_instance(
+        session, "deadline", business_key="D-1", data={}, actor="a", operators=operators
+    )
+    session.commit()
+    [answer] = _ready(session, instance)
+    assert answer.candidate_groups == ["clerks"]
+    with time_machine.travel(clock.now() + timedelta(hours=2), tick=False):
+        assert timers.fire_due_timers(session, operators=operators) == 1
+    session.refresh(answer)
+    assert answer.status == HumanTaskStatus.CANCELLED
+    [apologise] = _ready(session, instance)
+    assert (apologise.bpmn_id, apologise.candidate_groups) == ("apologise", ["managers"])
+    with pytest.raises(TaskNotReadyError):
+        runtime.complete_task(session, answer.id, {}, actor="late", operators=operators)
