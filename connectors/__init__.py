@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from connectors import delivery, follow_ups, operators, webhooks
 from connectors.environment import ConnectorEnvironment, configure
+from contracts import lifecycle
 from engine import outbox, runtime
 from engine.operators import OperatorRegistry
 
@@ -28,3 +29,5 @@ def install(environment: ConnectorEnvironment, registry: OperatorRegistry) -> No
         runtime.hooks.message_wait.append(webhooks.deliver_pending)
     if follow_ups.after_instance_completed not in runtime.hooks.completed:
         runtime.hooks.completed.append(follow_ups.after_instance_completed)
+    if follow_ups.after_activation not in lifecycle.activation_listeners:
+        lifecycle.activation_listeners.append(follow_ups.after_activation)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from connectors import contract_facts, settings
 from connectors.environment import current
+from contracts.actor import Actor
 from contracts.models import Contract, ContractStatus
 from engine import runtime
 from engine.definitions import latest_definition
@@ -89,3 +90,9 @@ def _start(
     return runtime.start_instance(
         session, key, business_key=contract.number, data=data, actor=actor
     )
+
+
+def after_activation(session: Session, contract: Contract, actor: Actor) -> None:
+    """An active sales contract goes to the CRM and finance (when they are enabled)."""
+    if contract.contract_type.code == "sales":
+        start_sales_activation(session, contract.id, actor=actor.username)

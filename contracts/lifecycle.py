@@ -16,6 +16,7 @@ Bad input, decided here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -37,6 +38,13 @@ RUNNING_STATUSES = (ContractStatus.ACTIVE, ContractStatus.EXPIRING)
 @dataclass(frozen=True)
 class LifecycleSettings:
     reminder_offsets: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS
+
+
+# Called at the end of every activation, in its transaction: other packages
+# (connectors: CRM and finance for sales contracts) register here at app start,
+# so contracts/ never imports them.
+ActivationListener = Callable[[Session, Contract, Actor], None]
+activation_listeners: list[ActivationListener] = []
 
 
 def activate_contract(
@@ -89,6 +97,8 @@ def activate_contract(
         details={"process_instance_id": contract.process_instance_id},
     )
     session.flush()
+    for on_activated in activation_listeners:
+        on_activated(session, contract, actor)
     return contract
 
 

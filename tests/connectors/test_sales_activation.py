@@ -61,3 +61,35 @@ def test_nothing_starts_while_crm_or_finance_is_not_enabled(app, api, remote):
     contract_id = active_sales_contract(app, api)
     with app.app_context():
         assert follow_ups.start_sales_activation(db.session, contract_id) is None
+
+
+def test_activating_an_approved_sales_contract_through_the_api_starts_it(app, api, remote):
+    finance = RemoteSystem(answer={"commitment_id": "C-8"}).start()
+    try:
+        configure(app, "crm", remote.url)
+        configure(app, "finance", finance.url)
+        alice = api("alice")
+        contract = alice.create_contract(amount="50000.00", counterparty="Initech")
+        alice.submit(contract["id"])
+        api("bob").approve(contract["id"])
+        activated = alice.post(f"/api/v1/contracts/{contract['id']}/activate")
+        assert activated.status_code == 200, activated.get_json()
+        assert activated.get_json()["status"] == "active"
+        deliver(app)
+        assert [r.body["account_name"] for r in remote.requests] == ["Initech"]
+        assert len(finance.requests) == 1
+    finally:
+        finance.stop()
+
+
+def test_activating_a_purchase_contract_calls_no_crm(app, api, remote):
+    configure(app, "crm", remote.url)
+    frank = api("frank")
+    contract = frank.create_contract(
+        contract_type="purchase", department="procurement", amount="5000.00"
+    )
+    frank.submit(contract["id"])
+    api("grace").approve(contract["id"])
+    assert frank.post(f"/api/v1/contracts/{contract['id']}/activate").status_code == 200
+    deliver(app)
+    assert remote.requests == []
