@@ -69,7 +69,10 @@ $(NODE_STAMP): package.json $(NPM_LOCK)
 	fi
 	@touch $@
 
-$(VENDOR_STAMP): $(NODE_STAMP) webui/frontend/build.mjs
+# Our own entry modules are inputs too: editing one rebuilds the bundles.
+FRONTEND_SOURCES := $(shell find webui/frontend -type f 2>/dev/null)
+
+$(VENDOR_STAMP): $(NODE_STAMP) $(FRONTEND_SOURCES)
 	npm run --silent build
 	@touch $@
 
@@ -128,6 +131,6 @@ lint: venv
 
 # Keeps instance/ (your local SQLite database and stored files).
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR_DIR) build dist *.egg-info \
+	rm -rf $(VENV) node_modules $(VENDOR_DIR) webui/static/dist build dist *.egg-info \
 		.pytest_cache .mypy_cache .ruff_cache .make-stamps celerybeat-schedule*
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -20,6 +20,7 @@ from contracts.models.contract import (
 )
 from contracts.models.identity import ApiToken, Department, Group, Membership, Role, User
 from contracts.models.imports import ImportBatch, ImportRow
+from contracts.models.routing_case import RoutingCase
 from contracts.templates.models import Template, TemplateDraft, TemplateVersion
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Role",
+    "RoutingCase",
     "Template",
     "TemplateDraft",
     "TemplateVersion",
