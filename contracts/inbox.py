@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts import audit
@@ -49,6 +49,7 @@ REVISION_ACTIONS = {"resubmit": "resubmitted", "withdraw": "withdrawn"}
 
 # The inbox query: each row a task and its contract (None for a task without one).
 TaskQuery = Select[HumanTask, Contract]
+_Q = TypeVar("_Q", TaskQuery, Select[int])
 
 SCOPES = ("mine", "groups", "completed", "started")
 SORTS = ("due", "-due", "created", "-created", "amount", "-amount")
@@ -80,23 +81,23 @@ class TaskView:
     contract: Contract | None
 
 
-def _candidate_task_ids(actor: Actor) -> Any:
-    """Ids of tasks naming the actor or one of the actor's groups (index-only lookups)."""
-    by_group = select(HumanTaskCandidate.task_id).where(
-        HumanTaskCandidate.group_name.in_(actor.user.group_names)
+def _candidate_clause(actor: Actor) -> Any:
+    """The task names the actor or one of the actor's groups (probes the candidate index)."""
+    return exists(
+        select(HumanTaskCandidate.id).where(
+            HumanTaskCandidate.task_id == HumanTask.id,
+            or_(
+                HumanTaskCandidate.group_name.in_(actor.user.group_names),
+                HumanTaskCandidate.username == actor.username,
+            ),
+        )
     )
-    by_user = select(HumanTaskCandidate.task_id).where(
-        HumanTaskCandidate.username == actor.username
-    )
-    return union_all(by_group, by_user)
 
 
 def _scope_clause(actor: Actor, scope: str | None) -> Any:
     ready = HumanTask.status == HumanTaskStatus.READY
     mine = and_(ready, HumanTask.assignee == actor.username)
-    claimable = and_(
-        ready, HumanTask.assignee.is_(None), HumanTask.id.in_(_candidate_task_ids(actor))
-    )
+    claimable = and_(ready, HumanTask.assignee.is_(None), _candidate_clause(actor))
     if scope == "mine":
         return mine
     if scope == "groups":
@@ -114,6 +115,20 @@ def _scope_clause(actor: Actor, scope: str | None) -> Any:
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _needs_contract(filters: TaskFilters) -> bool:
+    narrowed = (filters.contract_type, filters.department, filters.q and filters.q.strip())
+    return any(narrowed) or filters.amount_min is not None or filters.amount_max is not None
+
+
+def _count_query(actor: Actor, filters: TaskFilters, scope: str | None) -> Select[int]:
+    """Count a tab; join the contract only when a filter needs it."""
+    if scope == "started" or _needs_contract(filters):
+        ids = _base_query(actor, filters, scope).with_only_columns(HumanTask.id)
+    else:
+        ids = _due_filter(select(HumanTask.id).where(_scope_clause(actor, scope)), filters)
+    return select(func.count()).select_from(ids.subquery())
 
 
 def _base_query(actor: Actor, filters: TaskFilters, scope: str | None) -> TaskQuery:
@@ -152,7 +167,7 @@ def _base_query(actor: Actor, filters: TaskFilters, scope: str | None) -> TaskQu
     return _due_filter(query, filters)
 
 
-def _due_filter(query: TaskQuery, filters: TaskFilters) -> TaskQuery:
+def _due_filter(query: _Q, filters: TaskFilters) -> _Q:  # a task query or an id query
     now = clock.now()
     if filters.overdue is True or filters.due == "overdue":
         query = query.where(HumanTask.due_at < now)
@@ -175,29 +190,37 @@ def _order(query: TaskQuery, sort: str) -> TaskQuery:
         column = HumanTask.due_at
     ordered = column.desc() if descending else column.asc()
     tie = HumanTask.id.desc() if descending else HumanTask.id.asc()
-    # Tasks without a due date (or contract) go last whichever way the list is sorted.
-    return query.order_by(column.is_(None), ordered, tie)
+    # A plain column order lets the database walk the (status, assignee, due_at|created_at)
+    # index and stop after one page; tasks without a due date sort where it puts NULLs.
+    return query.order_by(ordered, tie)
 
 
 def list_tasks(session: Session, filters: TaskFilters, actor: Actor) -> tuple[list[TaskView], int]:
     """Return one page of the tasks in the filters' tab, sorted, and the tab's total."""
-    query = _base_query(actor, filters, filters.scope)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return page_of_tasks(session, filters, actor), count_tasks(session, filters, actor)
+
+
+def page_of_tasks(session: Session, filters: TaskFilters, actor: Actor) -> list[TaskView]:
+    """One page of the tasks in the filters' tab, sorted (the inbox query)."""
     rows = session.execute(
-        _order(query, filters.sort)
+        _order(_base_query(actor, filters, filters.scope), filters.sort)
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     ).all()
-    return [TaskView(task=t, contract=c) for t, c in rows], total
+    return [TaskView(task=t, contract=c) for t, c in rows]
+
+
+def count_tasks(
+    session: Session, filters: TaskFilters, actor: Actor, scope: str | None = ""
+) -> int:
+    """How many tasks the filters' tab (or another `scope`) holds."""
+    chosen = filters.scope if scope == "" else scope
+    return session.scalar(_count_query(actor, filters, chosen)) or 0
 
 
 def tab_counts(session: Session, filters: TaskFilters, actor: Actor) -> dict[str, int]:
     """How many tasks each tab holds under the same filters."""
-    counts = {}
-    for scope in SCOPES:
-        query = _base_query(actor, filters, scope).with_only_columns(HumanTask.id)
-        counts[scope] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return counts
+    return {scope: count_tasks(session, filters, actor, scope) for scope in SCOPES}
 
 
 def _contract_of(session: Session, task: HumanTask) -> Contract | None:

@@ -79,9 +79,9 @@ def new_page(chromium, live_server) -> Iterator[Callable[..., object]]:
     """`new_page(width, height)` opens a page in a fresh context (own cookies)."""
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900):
+    def open_page(width: int = 1280, height: int = 900, locale: str = "en-US"):
         context = chromium.new_context(
-            viewport={"width": width, "height": height}, base_url=live_server
+            viewport={"width": width, "height": height}, base_url=live_server, locale=locale
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -97,7 +97,7 @@ def sign_in(page, username: str) -> None:
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/inbox/")
 
 

@@ -65,7 +65,7 @@ def test_2m_contract_approved_by_four_people_in_the_browser(new_page):
         page.click("button:has-text('Claim')")
         page.wait_for_selector(f"text=Assignee: {approver}")
         page.check("input[name=decision][value=approve]")
-        page.fill("textarea[name=comment]", f"{approver} agrees")
+        page.fill("#field-comment", f"{approver} agrees")
         if approver == "bob":
             screenshot(page, "desktop-task")
         page.click("text=Complete task")
@@ -101,7 +101,7 @@ def test_inbox_and_task_page_fit_a_375px_phone(new_page):
         open_task(page, number)
         assert_no_horizontal_scroll(page)
         page.check("input[name=decision][value=approve]")
-        page.fill("textarea[name=comment]", f"{approver} approves from a phone")
+        page.fill("#field-comment", f"{approver} approves from a phone")
         if approver == "erin":
             screenshot(page, "phone-task")
         box = page.locator("text=Complete task").bounding_box()
@@ -125,10 +125,10 @@ def test_rejecting_without_a_comment_shows_the_field_error(new_page):
     open_task(page, number)
     page.check("input[name=decision][value=reject]")
     page.click("text=Complete task")
-    error = page.wait_for_selector("#comment-errors")
+    error = page.wait_for_selector("#field-comment-errors")
     assert "is required" in error.text_content()
     assert page.is_checked("input[name=decision][value=reject]")
-    assert page.get_attribute("textarea[name=comment]", "aria-invalid") == "true"
+    assert page.get_attribute("#field-comment", "aria-invalid") == "true"
     screenshot(page, "desktop-task-reject-error")
 
     drafter.reload()
@@ -150,3 +150,73 @@ def test_contract_filters_update_the_list_in_place(new_page):
     # htmx swapped the results: the page itself never reloaded.
     assert page.evaluate("window.notReloaded") is True
     screenshot(page, "desktop-contracts-list")
+
+
+def test_the_task_page_in_chinese(new_page):
+    drafter = new_page()
+    number = create_and_submit(drafter, "Chinese page (e2e)", "2000000.00")
+
+    page = new_page(locale="zh-CN")
+    sign_in(page, "bob")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "分配给我" in page.text_content(".tabs")
+    screenshot(page, "zh-inbox")
+    page.locator(".task-card", has_text=number).locator("a.task-name").click()
+    page.wait_for_url(re.compile(r".*/inbox/tasks/\d+$"))
+    form = page.text_content(".task-form")
+    for label in ("审批意见", "通过", "驳回", "意见", "提交"):
+        assert label in form, label
+    assert "对方单位" in page.text_content("body") and "审批记录" in page.text_content("body")
+    screenshot(page, "zh-task")
+
+
+def test_comment_delegate_and_the_bell_on_a_phone(new_page):
+    drafter = new_page()
+    number = create_and_submit(drafter, "Delegated deal (e2e)", "5000.00")
+
+    page = new_page(*PHONE)
+    sign_in(page, "bob")
+    bell = page.locator(".bell")
+    assert int(bell.locator(".count").text_content()) >= 1
+    box = bell.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 44
+    bell.click()
+    page.wait_for_url("**/inbox/notifications")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "phone-notifications")
+    page.locator(".notification", has_text=number).locator("a").click()
+    page.wait_for_url(re.compile(r".*/inbox/tasks/\d+$"))
+    page.fill("#side-comment", "<b>checking</b> the numbers")
+    page.click("button:has-text('Add comment')")
+    page.wait_for_selector(".flash-success")
+    assert page.locator(".timeline .comment", has_text="<b>checking</b>").count() == 1
+    page.fill("#delegate-to", "carol")
+    page.click("button:has-text('Delegate')")
+    assert "carol may not take this task" in page.text_content(".flash-error")
+    assert_no_horizontal_scroll(page)
+    for button in page.locator("main button").all():
+        if button.is_visible():
+            size = button.bounding_box()
+            assert size is not None and size["height"] >= 44, button.text_content()
+    screenshot(page, "phone-task-actions")
+
+
+def test_inbox_filters_refresh_the_list_in_place(new_page):
+    drafter = new_page()
+    small = create_and_submit(drafter, "Filter small (e2e)", "5000.00")
+    large = create_and_submit(drafter, "Filter large (e2e)", "90000.00")
+
+    page = new_page()
+    sign_in(page, "bob")
+    page.evaluate("window.notReloaded = true")
+    page.fill("#amount_min", "10000")
+    page.press("#amount_min", "Enter")
+    page.wait_for_function(
+        "n => !document.querySelector('#inbox-results').textContent.includes(n)", arg=small
+    )
+    assert large in page.text_content("#inbox-results")
+    assert "amount_min=10000" in page.url
+    page.select_option("#sort", "-amount")
+    page.wait_for_url(re.compile(r".*sort=-amount.*"))
+    assert page.evaluate("window.notReloaded") is True
+    screenshot(page, "desktop-inbox-filtered")

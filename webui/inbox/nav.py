@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 
 from contracts import inbox, notifications
@@ -14,8 +15,10 @@ def ready_task_count() -> int:
     """How many ready tasks the signed-in user may act on (0 when signed out)."""
     if not current_user.is_authenticated:
         return 0
-    _, total = inbox.list_tasks(db.session, inbox.TaskFilters(per_page=1), current_actor())
-    return total
+    known = g.get("ready_task_count")
+    if known is not None:  # the inbox page counted its tabs already
+        return int(known)
+    return inbox.count_tasks(db.session, inbox.TaskFilters(), current_actor())
 
 
 def unread_notification_count() -> int:

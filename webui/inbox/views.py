@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -19,6 +19,7 @@ from webui.auth import current_actor
 from webui.extensions import db
 from webui.forms_render import UnknownFieldError, parse_form, render_form
 from webui.inbox import bp
+from webui.inbox.documents import documents_of
 from webui.inbox.filters import read_filters
 
 
@@ -51,14 +52,23 @@ def _due_windows() -> list[tuple[str, str]]:
     ]
 
 
+def _unfiltered(filters: inbox.TaskFilters) -> bool:
+    narrowed = (filters.contract_type, filters.department, filters.q, filters.due)
+    ranges = (filters.overdue, filters.amount_min, filters.amount_max)
+    return not any(narrowed) and all(value is None for value in ranges)
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
     filters = read_filters()
     actor = current_actor()
-    views, total = inbox.list_tasks(db.session, filters, actor)
     counts: dict[str | None, int] = dict(inbox.tab_counts(db.session, filters, actor))
     counts[None] = counts["mine"] + counts["groups"]
+    total = counts[filters.scope]
+    views = inbox.page_of_tasks(db.session, filters, actor) if total else []
+    if _unfiltered(filters):
+        g.ready_task_count = counts[None]  # the nav's count: no second query
     template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
     return render_template(
         template,
@@ -102,6 +112,7 @@ def _render_task(
         "inbox/task.html",
         task=task,
         contract=view.contract,
+        documents=documents_of(view.contract, actor),
         events=events,
         schema=form["schema"],
         fields_html=fields_html,
