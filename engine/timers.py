@@ -41,28 +41,55 @@ def fire_due_timers(
 ) -> int:
     """Fire due timers in batches, one commit per batch; return how many fired.
 
-    Each instance fires inside a savepoint: one broken instance is marked
-    `error` and the rest of the batch still fires.
+    A batch first fires in one go. If any instance in it fails, the whole batch
+    is rolled back (nothing of it was saved) and from then on every instance
+    fires inside its own savepoint: one broken instance is marked `error` and
+    the rest of the batch still fires.
     """
     total = 0
     # An instance is visited once per run: one whose timer is not quite due in
     # SpiffWorkflow's own eyes (or that lost a race) waits for the next run
     # instead of being claimed again and again.
     visited: set[int] = set()
+    careful = False
     while True:
         ids = claim_due_instances(session, limit=batch, skip=visited)
         if not ids:
             session.commit()
             return total
-        visited.update(ids)
         # One query for the batch instead of one per instance: each instance's step
         # then finds its row in the session (same transaction, rows locked above).
         # Held in a variable: the session's identity map only keeps weak references.
         loaded = session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))).all()
+        if not careful:
+            try:
+                fired = _fire_batch(session, ids, operators)
+            except OperationalError:
+                raise  # the database itself is unwell: nothing to blame on an instance
+            except Exception:
+                # Claim the batch again (its locks went with the rollback) and fire it
+                # instance by instance, so only the culprit is affected.
+                session.rollback()
+                careful = True
+                continue
+            visited.update(ids)
+            total += fired
+            del loaded
+            continue
+        visited.update(ids)
         for instance_id in ids:
             total += _fire_one(session, instance_id, operators)
         session.commit()
         del loaded
+
+
+def _fire_batch(session: Session, ids: list[int], operators: OperatorRegistry) -> int:
+    """Fire a claimed batch without savepoints (two statements fewer per instance); commit."""
+    fired = 0
+    for instance_id in ids:
+        fired += runtime.fire_timers(session, instance_id, actor=None, operators=operators)
+    session.commit()
+    return fired
 
 
 def _fire_one(session: Session, instance_id: int, operators: OperatorRegistry) -> int:
