@@ -76,8 +76,15 @@ def reminded_users(app) -> Counter[str]:
 
 
 def outbox(app) -> Counter[str]:
+    """Reminder messages by channel (task notifications of the inbox are not reminders)."""
     with app.app_context():
-        return Counter(db.session.scalars(select(OutboxMessage.channel)))
+        return Counter(
+            db.session.scalars(
+                select(OutboxMessage.channel).where(
+                    OutboxMessage.idempotency_key.not_like("task-%")
+                )
+            )
+        )
 
 
 def decide(api, contract_id: int, data: dict) -> dict:
