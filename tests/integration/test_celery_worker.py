@@ -158,7 +158,11 @@ def test_fire_due_timers_runs_on_a_separate_worker_through_rabbitmq(make_app, ap
             )
         ).all()
         assert fired == ["sla_reminder"]
-        note = db.session.scalars(select(Notification).where(Notification.user_id == bob_id)).one()
+        note = db.session.scalars(
+            select(Notification).where(
+                Notification.user_id == bob_id, Notification.kind == "task_reminder"
+            )
+        ).one()
         assert contract["number"] in note.message
     timeline = alice.get(f"/api/v1/contracts/{contract['id']}/timeline").get_json()["items"]
     assert [e["action"] for e in timeline] == ["submitted", "reminded"]
