@@ -24,8 +24,19 @@ _HASHER = PasswordHasher()
 TOKEN_TTL = timedelta(hours=12)
 MAX_TOKEN_DAYS = 365
 ALL_SCOPES = "*"
-SCOPES = ("contracts:read", "contracts:write", "tasks:read", "tasks:write", "webhooks:admin")
-ADMIN_SCOPES = ("webhooks:admin",)
+SCOPES = (
+    "contracts:read",
+    "contracts:write",
+    "tasks:read",
+    "tasks:write",
+    "webhooks:admin",
+    "processes:admin",
+)
+# Scopes a user may only grant when one of these roles holds the matching right.
+ADMIN_SCOPES = {
+    "webhooks:admin": ("admin", "integrator"),
+    "processes:admin": ("admin", "process_admin"),
+}
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 300.0
 
@@ -142,8 +153,8 @@ def token_allows(token: ApiToken, scope: str) -> bool:
 
 
 def scopes_for(user: User) -> list[str]:
-    """The scopes a user may put on a token: admin scopes only for admins and integrators."""
-    return [s for s in SCOPES if s not in ADMIN_SCOPES or user.has_role("admin", "integrator")]
+    """The scopes a user may put on a token: admin scopes only for the roles that hold them."""
+    return [s for s in SCOPES if s not in ADMIN_SCOPES or user.has_role(*ADMIN_SCOPES[s])]
 
 
 def create_integration_token(

@@ -33,6 +33,8 @@ SCOPE_BY_TAG = {
     "contract types": ("contracts:read", "contracts:write"),
     "tasks": ("tasks:read", "tasks:write"),
     "integration": ("webhooks:admin", "webhooks:admin"),
+    "admin-processes": ("processes:admin", "processes:admin"),
+    "admin-instances": ("processes:admin", "processes:admin"),
 }
 
 

@@ -204,3 +204,28 @@ def test_admin_actions_are_audited(api, app):
             select(AuditEntry.action).where(AuditEntry.actor == "admin")
         ).all()
     assert ["instance.suspend", "instance.resume"] == [a for a in actions if "instance" in a]
+
+
+def test_process_admin_api_needs_the_processes_scope_on_integration_tokens(app, client):
+    from sqlalchemy import select
+
+    from contracts import accounts
+    from contracts.models import User
+    from webui.extensions import db
+
+    with app.app_context():
+        admin = db.session.scalars(select(User).where(User.username == "admin")).one()
+        assert "processes:admin" in accounts.scopes_for(admin)
+        carol = db.session.scalars(select(User).where(User.username == "carol")).one()
+        assert "processes:admin" not in accounts.scopes_for(carol)
+        narrow, _ = accounts.create_integration_token(
+            db.session, admin, name="read contracts", scopes=["contracts:read"], days=1
+        )
+        wide, _ = accounts.create_integration_token(
+            db.session, admin, name="process admin", scopes=["processes:admin"], days=1
+        )
+        db.session.commit()
+    refused = client.get("/api/v1/admin/processes", headers={"Authorization": f"Bearer {narrow}"})
+    assert refused.status_code == 403
+    allowed = client.get("/api/v1/admin/processes", headers={"Authorization": f"Bearer {wide}"})
+    assert allowed.status_code == 200
