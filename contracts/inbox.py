@@ -33,6 +33,7 @@ from contracts.models import (
     Membership,
     User,
 )
+from contracts.service import contract_by_number
 from engine import clock, runtime
 from engine.errors import ConflictError, NotFoundError
 from engine.models import (
@@ -224,9 +225,7 @@ def tab_counts(session: Session, filters: TaskFilters, actor: Actor) -> dict[str
 
 
 def _contract_of(session: Session, task: HumanTask) -> Contract | None:
-    return session.scalars(
-        select(Contract).where(Contract.number == task.instance.business_key)
-    ).first()
+    return contract_by_number(session, task.instance.business_key)
 
 
 def is_candidate(task: HumanTask, actor: Actor) -> bool:

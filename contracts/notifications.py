@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from contracts.models import Contract, Group, Membership, Notification, User
+from contracts.models import Group, Membership, Notification, User
+from contracts.service import contract_by_number
 from engine import clock
 from engine.models import HumanTask, OutboxMessage
 
@@ -50,9 +51,7 @@ def recipients(session: Session, task: HumanTask) -> list[User]:
 
 
 def _about(session: Session, task: HumanTask) -> str:
-    contract = session.scalars(
-        select(Contract).where(Contract.number == task.instance.business_key)
-    ).first()
+    contract = contract_by_number(session, task.instance.business_key, with_tags=False)
     if contract is None:
         return task.instance.business_key or f"process {task.instance_id}"
     return f"{contract.number} {contract.title} ({contract.amount:,.2f} {contract.currency})"

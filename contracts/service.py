@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -294,3 +294,22 @@ def _require_complete_for_submission(contract: Contract) -> None:
         missing["counterparty"] = ["is required before submission"]
     if missing:
         raise ValidationError(missing, "the contract is incomplete")
+
+
+def contract_by_number(
+    session: Session, number: str | None, *, with_tags: bool = True
+) -> Contract | None:
+    """Return the contract with this number, reusing one this session already holds.
+
+    Workflow steps know contracts by business key; several listeners of one
+    step ask for the same contract, and only the first should cost a query.
+    """
+    if not number:
+        return None
+    for obj in session.identity_map.values():
+        if isinstance(obj, Contract) and obj.__dict__.get("number") == number:
+            return obj
+    query = select(Contract).where(Contract.number == number)
+    if not with_tags:
+        query = query.options(lazyload(Contract.tag_rows))
+    return session.scalars(query).first()

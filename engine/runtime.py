@@ -248,9 +248,8 @@ def load_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def get_human_task(session: Session, task_id: int) -> HumanTask:
-    task = session.scalars(
-        select(HumanTask).options(joinedload(HumanTask.instance)).where(HumanTask.id == task_id)
-    ).first()
+    # Served from the session when the request already loaded it (no second query).
+    task = session.get(HumanTask, task_id, options=[joinedload(HumanTask.instance)])
     if task is None:
         raise NotFoundError(f"task {task_id} does not exist", details={"task_id": task_id})
     return task
