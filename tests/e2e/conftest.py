@@ -65,7 +65,7 @@ def live_server(frontend_built, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test-e2e installs it)")
+        pytest.fail("Debian's chromium is not installed: run make test-e2e, which installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

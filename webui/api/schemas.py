@@ -578,31 +578,3 @@ COMPONENTS.update(
         },
     }
 )
-
-
-# Contract lifecycle (issue 5): activation, term changes, expiring soon.
-COMPONENTS.update(
-    {
-        "ExpiringContract": {
-            "allOf": [
-                {"$ref": "#/components/schemas/Contract"},
-                {
-                    "type": "object",
-                    "required": ["notice_date", "days_left"],
-                    "properties": {"notice_date": _DATE, "days_left": {"type": "integer"}},
-                },
-            ]
-        },
-        "ExpiringList": {
-            "type": "object",
-            "required": ["items", "total"],
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/ExpiringContract"},
-                },
-                "total": {"type": "integer"},
-            },
-        },
-    }
-)
