@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import request
@@ -46,18 +46,6 @@ def instance_json(instance: ProcessInstance) -> dict[str, Any]:
     }
 
 
-def _moment(read: QueryReader, name: str) -> datetime | None:
-    value = read.text(name)
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        read.errors.setdefault(name, []).append("must be an ISO date or timestamp")
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @operation(
     bp,
     "/admin/instances",
@@ -84,8 +72,8 @@ def list_instances() -> dict[str, Any]:
         version=read.integer("version", 0, 1, 10**6) or None,
         status=read.choice("status", tuple(s.value for s in InstanceStatus)),
         business_key=read.text("business_key"),
-        started_after=_moment(read, "started_after"),
-        started_before=_moment(read, "started_before"),
+        started_after=read.moment("started_after"),
+        started_before=read.moment("started_before"),
         page=read.integer("page", 1, 1, 100000),
         per_page=read.integer("per_page", 20, 1, 100),
     )

@@ -4,7 +4,6 @@ import from other modelers, the bottleneck heatmap and the routing simulator."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -185,18 +184,6 @@ def redeploy_version(key: str, version: int) -> tuple[dict[str, Any], int]:
     return version_json(definition), 201
 
 
-def _moment(read: QueryReader, name: str) -> datetime | None:
-    value = read.text(name)
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        read.errors.setdefault(name, []).append("must be an ISO date or timestamp")
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @operation(
     bp,
     "/admin/processes/<key>/heatmap",
@@ -213,7 +200,7 @@ def _moment(read: QueryReader, name: str) -> datetime | None:
 @login_required
 def heatmap(key: str) -> dict[str, Any]:
     read = QueryReader()
-    since, until = _moment(read, "since"), _moment(read, "until")
+    since, until = read.moment("since"), read.moment("until")
     version = read.integer("version", 0, 1, 10**6) or None
     read.done()
     rows = process_admin.heatmap(

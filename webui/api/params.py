@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -49,6 +49,13 @@ class QueryReader:
 
     def day(self, name: str) -> date | None:
         return self._read(name, date.fromisoformat, "must be an ISO date, e.g. 2027-06-30")
+
+    def moment(self, name: str) -> datetime | None:
+        """An ISO date or timestamp; one without an offset is taken as UTC."""
+        value = self._read(name, datetime.fromisoformat, "must be an ISO date or timestamp")
+        if value is None:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     def boolean(self, name: str) -> bool | None:
         def convert(raw: str) -> bool:

@@ -229,3 +229,14 @@ def test_process_admin_api_needs_the_processes_scope_on_integration_tokens(app, 
     assert refused.status_code == 403
     allowed = client.get("/api/v1/admin/processes", headers={"Authorization": f"Bearer {wide}"})
     assert allowed.status_code == 200
+
+
+def test_bad_timestamps_in_admin_filters_are_422_naming_the_parameter(api):
+    admin = api("admin")
+    listed = admin.get("/api/v1/admin/instances?started_after=yesterday&started_before=2027-01-01")
+    assert listed.status_code == 422
+    assert set(listed.get_json()["error"]["details"]) == {"started_after"}
+    heatmap = admin.get("/api/v1/admin/processes/contract_approval/heatmap?since=soon")
+    assert heatmap.status_code == 422
+    assert "since" in heatmap.get_json()["error"]["details"]
+    assert admin.get("/api/v1/admin/instances?started_after=2026-01-01T08:00").status_code == 200
