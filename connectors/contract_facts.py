@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from contracts.models import Contract
+from contracts.service import contract_by_number
 
-
-def contract_by_number(session: Session, number: str | None) -> Contract | None:
-    if not number:
-        return None
-    return session.scalars(select(Contract).where(Contract.number == number)).first()
+__all__ = ["contract_by_number", "facts"]
 
 
 def facts(contract: Contract) -> dict[str, Any]:
