@@ -40,25 +40,9 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/contractflow_bench_timers"
-PROCESS = "bench_timer"
-BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="bench_timer_defs" targetNamespace="http://contractflow.org/bench">
-  <bpmn:process id="bench_timer" name="One timer" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:intermediateCatchEvent id="wait" name="Wait a minute">
-      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="wait_def">
-        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1M"</bpmn:timeDuration>
-      </bpmn:timerEventDefinition>
-    </bpmn:intermediateCatchEvent>
-    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
-    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
+PROCESS = "timer_once"
+# One intermediate timer and nothing else; shared with the worker integration test.
+BPMN = (REPO_ROOT / "tests" / "engine" / "bpmn" / "timer_once.bpmn").read_text()
 COLUMNS = (
     "definition_id, business_key, status, state, lock_version, next_timer_at, "
     "started_by, started_at, updated_at"
@@ -118,7 +102,7 @@ def prepare(url: str) -> None:
     app = app_for(url)
     with app.app_context():
         upgrade_database(app)
-        deploy(db.session, {"bench_timer.bpmn": BPMN}, actor="bench")
+        deploy(db.session, {"timer_once.bpmn": BPMN}, actor="bench")
         db.session.commit()
         db.engine.dispose()
 

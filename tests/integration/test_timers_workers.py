@@ -41,24 +41,8 @@ CONTRACTFLOW = Path(sys.executable).parent / "contractflow"
 PROCESS = "timer_once"
 START_TIMEOUT = 60
 FIRE_TIMEOUT = 90
-BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="timer_once_defs" targetNamespace="http://contractflow.org/test">
-  <bpmn:process id="timer_once" name="One timer" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:intermediateCatchEvent id="wait" name="Wait a minute">
-      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="wait_def">
-        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1M"</bpmn:timeDuration>
-      </bpmn:timerEventDefinition>
-    </bpmn:intermediateCatchEvent>
-    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
-    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
+# One intermediate timer and nothing else; shared with bench/timer_firing.py.
+BPMN = (Path(__file__).resolve().parents[1] / "engine" / "bpmn" / "timer_once.bpmn").read_text()
 
 
 class Service:
