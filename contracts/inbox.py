@@ -1,13 +1,16 @@
 """The approver's side: list, open, claim, delegate, comment on and complete human tasks.
 
-The inbox list is one indexed query over the `human_task` projection joined to its
-contract; each tab ("scope") narrows it differently:
+The inbox lists and counts through `inbox_entry` (kept by `contracts.inbox_entries`), where
+each tab ("scope") is a range of one index, `(audience, state, sort column)`:
 
-- `mine`      ready tasks assigned to the actor
-- `groups`    ready, unclaimed tasks of the actor's candidate groups (or naming them)
-- `completed` tasks the actor completed
-- `started`   ready tasks of processes the actor started (where are my contracts?)
+- `mine`      ready tasks assigned to the actor (the holder entry "h:<me>", held)
+- `groups`    ready, unclaimed tasks of the actor's candidate groups or naming the actor
+              (candidate entries "g:<group>" / "u:<me>", open)
+- `completed` tasks the actor completed (the holder entry "h:<me>", done)
+- `started`   ready tasks of processes the actor started ("s:<me>", open or held)
 - None        `mine` and `groups` together (the API's default)
+
+Only the page's task ids come from the entries; their rows and contracts are loaded after.
 """
 
 from __future__ import annotations
@@ -15,21 +18,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts import audit
 from contracts.actor import Actor
 from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.forms import FormLibrary
+from contracts.inbox_entries import (
+    DONE,
+    HELD,
+    OPEN,
+    SEPARATOR,
+    group_audience,
+    holder_audience,
+    starter_audience,
+    user_audience,
+)
 from contracts.models import (
     Contract,
     ContractType,
-    Counterparty,
     Department,
     Group,
+    InboxEntry,
     Membership,
     User,
 )
@@ -38,7 +51,6 @@ from engine import clock, runtime
 from engine.errors import ConflictError, NotFoundError
 from engine.models import (
     HumanTask,
-    HumanTaskCandidate,
     HumanTaskStatus,
     InstanceEvent,
     ProcessInstance,
@@ -48,12 +60,13 @@ from engine.models import (
 DECISION_ACTIONS = {"approve": "approved", "reject": "rejected"}
 REVISION_ACTIONS = {"resubmit": "resubmitted", "withdraw": "withdrawn"}
 
-# The inbox query: each row a task and its contract (None for a task without one).
-TaskQuery = Select[HumanTask, Contract]
-_Q = TypeVar("_Q", TaskQuery, Select[int])
-
 SCOPES = ("mine", "groups", "completed", "started")
 SORTS = ("due", "-due", "created", "-created", "amount", "-amount")
+SORT_COLUMNS = {
+    "due": InboxEntry.due_at,
+    "created": InboxEntry.created_at,
+    "amount": InboxEntry.amount_cny,
+}
 DUE_WINDOWS = {"overdue": None, "today": timedelta(days=1), "week": timedelta(days=7)}
 MAX_COMMENT = 4000
 MAX_SEARCH = 100
@@ -82,35 +95,28 @@ class TaskView:
     contract: Contract | None
 
 
-def _candidate_clause(actor: Actor) -> Any:
-    """The task names the actor or one of the actor's groups (probes the candidate index)."""
-    return exists(
-        select(HumanTaskCandidate.id).where(
-            HumanTaskCandidate.task_id == HumanTask.id,
-            or_(
-                HumanTaskCandidate.group_name.in_(actor.user.group_names),
-                HumanTaskCandidate.username == actor.username,
-            ),
-        )
-    )
+@dataclass
+class _Tab:
+    where: Any  # which entries belong to the tab
+    repeats: bool  # one task may have two entries in it (two of the actor's groups)
 
 
-def _scope_clause(actor: Actor, scope: str | None) -> Any:
-    ready = HumanTask.status == HumanTaskStatus.READY
-    mine = and_(ready, HumanTask.assignee == actor.username)
-    claimable = and_(ready, HumanTask.assignee.is_(None), _candidate_clause(actor))
+def _tab(actor: Actor, scope: str | None) -> _Tab:
+    holder = InboxEntry.audience == holder_audience(actor.username)
+    audiences = [group_audience(g) for g in actor.user.group_names]
+    audiences.append(user_audience(actor.username))
+    claimable = and_(InboxEntry.audience.in_(audiences), InboxEntry.state == OPEN)
+    mine = and_(holder, InboxEntry.state == HELD)
     if scope == "mine":
-        return mine
+        return _Tab(mine, repeats=False)
     if scope == "groups":
-        return claimable
+        return _Tab(claimable, repeats=len(audiences) > 1)
     if scope == "completed":
-        return and_(
-            HumanTask.completed_by == actor.username,
-            HumanTask.status == HumanTaskStatus.COMPLETED,
-        )
+        return _Tab(and_(holder, InboxEntry.state == DONE), repeats=False)
     if scope == "started":
-        return and_(ready, ProcessInstance.started_by == actor.username)
-    return or_(mine, claimable)
+        started = InboxEntry.audience == starter_audience(actor.username)
+        return _Tab(and_(started, InboxEntry.state.in_((OPEN, HELD))), repeats=False)
+    return _Tab(or_(mine, claimable), repeats=len(audiences) > 1)
 
 
 def _like(text: str) -> str:
@@ -118,82 +124,60 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _needs_contract(filters: TaskFilters) -> bool:
-    narrowed = (filters.contract_type, filters.department, filters.q and filters.q.strip())
-    return any(narrowed) or filters.amount_min is not None or filters.amount_max is not None
+def _narrowed(filters: TaskFilters) -> list[Any]:
+    """The filters as conditions on the entries (all columns of the entries' index)."""
+    conditions: list[Any] = []
+    if filters.contract_type:
+        code = ContractType.code == filters.contract_type
+        conditions.append(
+            InboxEntry.contract_type_id == select(ContractType.id).where(code).scalar_subquery()
+        )
+    if filters.department:
+        code = Department.code == filters.department
+        conditions.append(
+            InboxEntry.department_id == select(Department.id).where(code).scalar_subquery()
+        )
+    if filters.amount_min is not None:
+        conditions.append(InboxEntry.amount_cny >= filters.amount_min)
+    if filters.amount_max is not None:
+        conditions.append(InboxEntry.amount_cny <= filters.amount_max)
+    query = (filters.q or "").replace(SEPARATOR, "").strip()
+    if query:  # contract number, title or counterparty, as `ilike` would find them
+        pattern = func.lower(_like(query[:MAX_SEARCH]))
+        conditions.append(InboxEntry.search.like(pattern, escape="\\"))
+    now = clock.now()
+    if filters.overdue is True or filters.due == "overdue":
+        conditions.append(InboxEntry.due_at < now)
+    elif filters.overdue is False:
+        conditions.append(or_(InboxEntry.due_at.is_(None), InboxEntry.due_at >= now))
+    window = DUE_WINDOWS.get(filters.due or "")
+    if window is not None:
+        conditions.append(InboxEntry.due_at >= now)
+        conditions.append(InboxEntry.due_at < now + window)
+    return conditions
 
 
 def _count_query(actor: Actor, filters: TaskFilters, scope: str | None) -> Select[int]:
-    """Count a tab; join the contract only when a filter needs it."""
-    if scope == "started" or _needs_contract(filters):
-        ids = _base_query(actor, filters, scope).with_only_columns(HumanTask.id)
-    else:
-        ids = _due_filter(select(HumanTask.id).where(_scope_clause(actor, scope)), filters)
-    return select(func.count()).select_from(ids.subquery())
+    tab = _tab(actor, scope)
+    counted = func.count(distinct(InboxEntry.task_id)) if tab.repeats else func.count()
+    return select(counted).select_from(InboxEntry).where(tab.where, *_narrowed(filters))
 
 
-def _base_query(actor: Actor, filters: TaskFilters, scope: str | None) -> TaskQuery:
-    query = (
-        select(HumanTask, Contract)
-        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .outerjoin(Contract, Contract.number == ProcessInstance.business_key)
-        .where(_scope_clause(actor, scope))
+def _page_query(actor: Actor, filters: TaskFilters) -> Select[int, Any]:
+    """The page's task ids in order: one index range, sorted, cut to the page."""
+    tab = _tab(actor, filters.scope)
+    descending = filters.sort.startswith("-")
+    column = SORT_COLUMNS.get(filters.sort.lstrip("-"), InboxEntry.due_at)
+    query = select(InboxEntry.task_id, column).where(tab.where, *_narrowed(filters))
+    if tab.repeats:
+        query = query.distinct()
+    # Tasks without a due date (or contract) sort where the database puts NULLs.
+    order = (
+        (column.desc(), InboxEntry.task_id.desc()) if descending else (column, InboxEntry.task_id)
     )
-    if filters.contract_type:
-        query = query.where(
-            Contract.contract_type_id.in_(
-                select(ContractType.id).where(ContractType.code == filters.contract_type)
-            )
-        )
-    if filters.department:
-        query = query.where(
-            Contract.department_id.in_(
-                select(Department.id).where(Department.code == filters.department)
-            )
-        )
-    if filters.amount_min is not None:
-        query = query.where(Contract.amount_cny >= filters.amount_min)
-    if filters.amount_max is not None:
-        query = query.where(Contract.amount_cny <= filters.amount_max)
-    if filters.q and filters.q.strip():
-        pattern = _like(filters.q.strip()[:MAX_SEARCH])
-        counterparties = select(Counterparty.id).where(Counterparty.name.ilike(pattern, "\\"))
-        query = query.where(
-            or_(
-                Contract.number.ilike(pattern, "\\"),
-                Contract.title.ilike(pattern, "\\"),
-                Contract.counterparty_id.in_(counterparties),
-            )
-        )
-    return _due_filter(query, filters)
-
-
-def _due_filter(query: _Q, filters: TaskFilters) -> _Q:  # a task query or an id query
-    now = clock.now()
-    if filters.overdue is True or filters.due == "overdue":
-        query = query.where(HumanTask.due_at < now)
-    elif filters.overdue is False:
-        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    window = DUE_WINDOWS.get(filters.due or "")
-    if window is not None:
-        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < now + window)
-    return query
-
-
-def _order(query: TaskQuery, sort: str) -> TaskQuery:
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key == "created":
-        column: Any = HumanTask.created_at
-    elif key == "amount":
-        column = Contract.amount_cny
-    else:
-        column = HumanTask.due_at
-    ordered = column.desc() if descending else column.asc()
-    tie = HumanTask.id.desc() if descending else HumanTask.id.asc()
-    # A plain column order lets the database walk the (status, assignee, due_at|created_at)
-    # index and stop after one page; tasks without a due date sort where it puts NULLs.
-    return query.order_by(ordered, tie)
+    return (
+        query.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    )
 
 
 def list_tasks(session: Session, filters: TaskFilters, actor: Actor) -> tuple[list[TaskView], int]:
@@ -203,12 +187,17 @@ def list_tasks(session: Session, filters: TaskFilters, actor: Actor) -> tuple[li
 
 def page_of_tasks(session: Session, filters: TaskFilters, actor: Actor) -> list[TaskView]:
     """One page of the tasks in the filters' tab, sorted (the inbox query)."""
+    ids = [row[0] for row in session.execute(_page_query(actor, filters))]
+    if not ids:
+        return []
     rows = session.execute(
-        _order(_base_query(actor, filters, filters.scope), filters.sort)
-        .limit(filters.per_page)
-        .offset((filters.page - 1) * filters.per_page)
+        select(HumanTask, Contract)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .outerjoin(Contract, Contract.number == ProcessInstance.business_key)
+        .where(HumanTask.id.in_(ids))
     ).all()
-    return [TaskView(task=t, contract=c) for t, c in rows]
+    found = {task.id: TaskView(task=task, contract=contract) for task, contract in rows}
+    return [found[i] for i in ids if i in found]
 
 
 def count_tasks(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock, runtime
@@ -131,12 +131,15 @@ def terminate(
         doing="terminate",
     )
     now = clock.now()
-    session.execute(
-        update(HumanTask)
-        .where(HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY)
-        .values(status=HumanTaskStatus.CANCELLED, completed_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
+    # Row by row through the ORM (an admin action, a few rows) so that flush listeners,
+    # e.g. projections of the tasks, hear that they were cancelled.
+    for task in session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY
+        )
+    ):
+        task.status = HumanTaskStatus.CANCELLED
+        task.completed_at = now
     instance.status = InstanceStatus.TERMINATED
     instance.next_timer_at = None
     instance.completed_at = now

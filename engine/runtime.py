@@ -315,7 +315,10 @@ def claim_task(session: Session, task_id: int, username: str) -> HumanTask:
             f"task {task_id} is already claimed by {task.assignee}",
             details={"assignee": task.assignee},
         )
-    session.refresh(task)
+    # Through the ORM too, so flush listeners (projections of the task) hear the change;
+    # the row already holds the value, the flush's UPDATE writes the same.
+    task.assignee = username
+    session.flush()
     return task
 
 

@@ -88,11 +88,12 @@ def _install_sms() -> None:
 def _install_notifications() -> None:
     """New tasks notify their candidates; mail leaves through the outbox over SMTP."""
     from connectors import email
-    from contracts import notifications
+    from contracts import inbox_entries, notifications
     from engine.operators import registry as operators
     from engine.outbox import registry as handlers
 
     notifications.install()
+    inbox_entries.install()
     email.register(handlers, operators)
 
 

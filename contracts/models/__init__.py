@@ -20,6 +20,7 @@ from contracts.models.contract import (
 )
 from contracts.models.identity import ApiToken, Department, Group, Membership, Role, User
 from contracts.models.imports import ImportBatch, ImportRow
+from contracts.models.inbox_entry import InboxEntry
 from contracts.models.routing_case import RoutingCase
 from contracts.templates.models import Template, TemplateDraft, TemplateVersion
 
@@ -42,6 +43,7 @@ __all__ = [
     "Group",
     "ImportBatch",
     "ImportRow",
+    "InboxEntry",
     "Membership",
     "Notification",
     "Role",
