@@ -20,8 +20,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, distinct, func, or_, select, union_all
+from sqlalchemy.orm import Session, lazyload
 
 from contracts import audit
 from contracts.actor import Actor
@@ -96,27 +96,31 @@ class TaskView:
 
 
 @dataclass
-class _Tab:
-    where: Any  # which entries belong to the tab
-    repeats: bool  # one task may have two entries in it (two of the actor's groups)
+class _Part:
+    where: Any  # entries in one range of the index: (audience, state)
+    repeats: bool = False  # a task may have two entries in it (two of the actor's groups)
 
 
-def _tab(actor: Actor, scope: str | None) -> _Tab:
+def _tab(actor: Actor, scope: str | None) -> list[_Part]:
+    """The tab as disjoint parts, each one index range (so no OR the planner must untangle)."""
     holder = InboxEntry.audience == holder_audience(actor.username)
     audiences = [group_audience(g) for g in actor.user.group_names]
     audiences.append(user_audience(actor.username))
-    claimable = and_(InboxEntry.audience.in_(audiences), InboxEntry.state == OPEN)
-    mine = and_(holder, InboxEntry.state == HELD)
+    claimable = _Part(
+        and_(InboxEntry.audience.in_(audiences), InboxEntry.state == OPEN),
+        repeats=len(audiences) > 1,
+    )
+    mine = _Part(and_(holder, InboxEntry.state == HELD))  # held, so never also claimable
     if scope == "mine":
-        return _Tab(mine, repeats=False)
+        return [mine]
     if scope == "groups":
-        return _Tab(claimable, repeats=len(audiences) > 1)
+        return [claimable]
     if scope == "completed":
-        return _Tab(and_(holder, InboxEntry.state == DONE), repeats=False)
+        return [_Part(and_(holder, InboxEntry.state == DONE))]
     if scope == "started":
         started = InboxEntry.audience == starter_audience(actor.username)
-        return _Tab(and_(started, InboxEntry.state.in_((OPEN, HELD))), repeats=False)
-    return _Tab(or_(mine, claimable), repeats=len(audiences) > 1)
+        return [_Part(and_(started, InboxEntry.state.in_((OPEN, HELD))))]
+    return [mine, claimable]
 
 
 def _like(text: str) -> str:
@@ -157,27 +161,58 @@ def _narrowed(filters: TaskFilters) -> list[Any]:
     return conditions
 
 
-def _count_query(actor: Actor, filters: TaskFilters, scope: str | None) -> Select[int]:
-    tab = _tab(actor, scope)
-    counted = func.count(distinct(InboxEntry.task_id)) if tab.repeats else func.count()
-    return select(counted).select_from(InboxEntry).where(tab.where, *_narrowed(filters))
+def _count(actor: Actor, filters: TaskFilters, scope: str | None) -> Any:
+    """A tab's size as an SQL expression: the sum of its parts' index-only counts."""
+    narrowed = _narrowed(filters)
+    counts = [
+        select(func.count(distinct(InboxEntry.task_id)) if part.repeats else func.count())
+        .where(part.where, *narrowed)
+        .scalar_subquery()
+        for part in _tab(actor, scope)
+    ]
+    return sum(counts[1:], counts[0])
 
 
-def _page_query(actor: Actor, filters: TaskFilters) -> Select[int, Any]:
-    """The page's task ids in order: one index range, sorted, cut to the page."""
-    tab = _tab(actor, filters.scope)
-    descending = filters.sort.startswith("-")
+def _ordered_ids(actor: Actor, filters: TaskFilters) -> tuple[Select[int, Any], bool]:
+    """The tab's task ids in the filters' order (each part walks its own index range)."""
+    parts = _tab(actor, filters.scope)
+    narrowed = _narrowed(filters)
     column = SORT_COLUMNS.get(filters.sort.lstrip("-"), InboxEntry.due_at)
-    query = select(InboxEntry.task_id, column).where(tab.where, *_narrowed(filters))
-    if tab.repeats:
-        query = query.distinct()
+    selects = [select(InboxEntry.task_id, column).where(p.where, *narrowed) for p in parts]
+    key: Any
+    task_id: Any
+    if len(selects) == 1:
+        query, key, task_id = selects[0], column, InboxEntry.task_id
+    else:
+        rows = union_all(*selects).subquery()
+        query, key, task_id = (
+            select(rows.c.task_id, rows.c[column.key]),
+            rows.c[column.key],
+            rows.c.task_id,
+        )
     # Tasks without a due date (or contract) sort where the database puts NULLs.
-    order = (
-        (column.desc(), InboxEntry.task_id.desc()) if descending else (column, InboxEntry.task_id)
-    )
-    return (
-        query.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    )
+    if filters.sort.startswith("-"):
+        query = query.order_by(key.desc(), task_id.desc())
+    else:
+        query = query.order_by(key, task_id)
+    return query, any(p.repeats for p in parts)
+
+
+def _page_ids(session: Session, actor: Actor, filters: TaskFilters) -> list[int]:
+    query, repeats = _ordered_ids(actor, filters)
+    start = (filters.page - 1) * filters.per_page
+    end = start + filters.per_page
+    if not repeats:
+        return list(session.scalars(query.limit(filters.per_page).offset(start)))
+    # A task reached through two of the actor's groups has two entries, side by side in
+    # this order (same key, same id): read from the top, keep each task once.
+    wanted = end
+    while True:
+        rows = list(session.scalars(query.limit(wanted)))
+        ids = list(dict.fromkeys(rows))
+        if len(ids) >= end or len(rows) < wanted:
+            return ids[start:end]
+        wanted *= 2
 
 
 def list_tasks(session: Session, filters: TaskFilters, actor: Actor) -> tuple[list[TaskView], int]:
@@ -187,7 +222,7 @@ def list_tasks(session: Session, filters: TaskFilters, actor: Actor) -> tuple[li
 
 def page_of_tasks(session: Session, filters: TaskFilters, actor: Actor) -> list[TaskView]:
     """One page of the tasks in the filters' tab, sorted (the inbox query)."""
-    ids = [row[0] for row in session.execute(_page_query(actor, filters))]
+    ids = _page_ids(session, actor, filters)
     if not ids:
         return []
     rows = session.execute(
@@ -195,6 +230,8 @@ def page_of_tasks(session: Session, filters: TaskFilters, actor: Actor) -> list[
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Contract, Contract.number == ProcessInstance.business_key)
         .where(HumanTask.id.in_(ids))
+        # A list shows neither tags nor owner: loaded only if something asks for them.
+        .options(lazyload(Contract.tag_rows), lazyload(Contract.owner))
     ).all()
     found = {task.id: TaskView(task=task, contract=contract) for task, contract in rows}
     return [found[i] for i in ids if i in found]
@@ -205,12 +242,13 @@ def count_tasks(
 ) -> int:
     """How many tasks the filters' tab (or another `scope`) holds."""
     chosen = filters.scope if scope == "" else scope
-    return session.scalar(_count_query(actor, filters, chosen)) or 0
+    return int(session.scalar(select(_count(actor, filters, chosen))) or 0)
 
 
 def tab_counts(session: Session, filters: TaskFilters, actor: Actor) -> dict[str, int]:
-    """How many tasks each tab holds under the same filters."""
-    return {scope: count_tasks(session, filters, actor, scope) for scope in SCOPES}
+    """How many tasks each tab holds under the same filters (one statement)."""
+    row = session.execute(select(*(_count(actor, filters, s) for s in SCOPES))).one()
+    return {scope: int(n or 0) for scope, n in zip(SCOPES, row, strict=True)}
 
 
 def _contract_of(session: Session, task: HumanTask) -> Contract | None:

@@ -163,18 +163,26 @@ def test_a_task_taken_away_by_a_timer_leaves_every_tab(app):
 
 def test_a_task_of_two_of_my_groups_is_listed_and_counted_once(app, api):
     add_user(app, "lena", roles=[], groups=["dept_manager:sales", "legal"])
-    contract = api("alice").create_contract(amount="5000.00")
-    api("alice").submit(contract["id"])
+    numbers = []
+    for amount in ("5000.00", "6000.00"):
+        contract = api("alice").create_contract(amount=amount)
+        api("alice").submit(contract["id"])
+        numbers.append(contract["number"])
     assert only(tabs(app, "carol")) == {}
     with app.app_context():  # as an escalation does: one more candidate group
-        task = db.session.scalars(select(HumanTask).where(HumanTask.status == "ready")).one()
-        task.candidates.append(HumanTaskCandidate(group_name="legal"))
+        tasks = db.session.scalars(
+            select(HumanTask).where(HumanTask.status == "ready").order_by(HumanTask.id)
+        ).all()
+        for task in tasks:
+            task.candidates.append(HumanTaskCandidate(group_name="legal"))
         db.session.commit()
-        task_id = task.id
-    assert only(tabs(app, "carol")) == {"groups": 1, None: 1}
-    assert only(tabs(app, "lena")) == {"groups": 1, None: 1}
-    assert listed(app, "lena") == [(task_id, contract["number"])]
-    assert api("lena").get("/api/v1/tasks").get_json()["total"] == 1
+        ids = [task.id for task in tasks]
+    assert only(tabs(app, "carol")) == {"groups": 2, None: 2}
+    assert only(tabs(app, "lena")) == {"groups": 2, None: 2}
+    assert listed(app, "lena", sort="amount") == list(zip(ids, numbers, strict=True))
+    pages = [listed(app, "lena", sort="amount", per_page=1, page=n) for n in (1, 2, 3)]
+    assert pages == [[(ids[0], numbers[0])], [(ids[1], numbers[1])], []]
+    assert api("lena").get("/api/v1/tasks").get_json()["total"] == 2
 
 
 def test_the_migration_backfills_what_the_listener_writes(app, api):
