@@ -166,6 +166,7 @@ class Timings:
         self.state_bytes: float | None = None
         self.statements: dict[str, list[int]] = {}
         self.sqlite: dict[str, Any] = {}
+        self.cache: tuple[int, int] = (0, 0)  # workflow cache (hits, misses), platform only
 
     def add(self, kind: str, seconds: float, cpu_seconds: float) -> None:
         self.by_kind.setdefault(kind, []).append(seconds)
@@ -404,7 +405,11 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
         timings = Timings()
         timings.sqlite = _pragmas(session.connection().connection.dbapi_connection)
         session.remove()
+        from engine.spiff.workflow_cache import workflow_cache
+
+        hits, misses = workflow_cache.hits, workflow_cache.misses
         contract_ids = yield from push(cases, timings)
+        timings.cache = (workflow_cache.hits - hits, workflow_cache.misses - misses)
 
         statuses = session.scalars(
             select(Contract.status).where(Contract.id.in_(list(contract_ids.values())))
@@ -686,6 +691,7 @@ def run_scenario(
             k: round(statistics.fmean(v), 1) for k, v in t.statements.items()
         }
         entry["sqlite"] = t.sqlite
+        entry["workflow_cache"] = {"hits": t.cache[0], "misses": t.cache[1]}
         result["paths"]["platform"] = entry
     if "bare-memory" in timings:
         t = timings["bare-memory"]
@@ -914,6 +920,11 @@ def render(report: dict[str, Any]) -> str:
                 + ", ".join(
                     f"{k} {v}" for k, v in paths["platform"]["sql_statements_per_step"].items()
                 )
+            )
+            cache = paths["platform"]["workflow_cache"]
+            lines.append(
+                f"platform workflow cache: {cache['hits']} hits, {cache['misses']} misses "
+                "(a miss deserialises the saved state)"
             )
         if "ratio" in sc:
             verdict = "meets" if sc["ratio"] >= 0.7 else "BELOW"

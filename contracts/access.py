@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from contracts.errors import PermissionDeniedError
 from contracts.models import Contract, ContractStatus, Role, User
@@ -31,6 +32,20 @@ def visible_contracts(user: User) -> ColumnElement[bool]:
         clauses.append(Contract.department_id == user.department_id)
     clauses.append(_is_candidate_on_contract(user))
     return or_(*clauses) if clauses else false()
+
+
+def can_see(session: Session, user: User, contract: Contract) -> bool:
+    """`visible_contracts` for one loaded contract: the common cases need no query."""
+    if user.has_role(*ORGANISATION_WIDE) or contract.owner_id == user.id:
+        return True
+    if (
+        user.department_id is not None
+        and user.has_role(*DEPARTMENT_READERS)
+        and contract.department_id == user.department_id
+    ):
+        return True
+    query = select(_is_candidate_on_contract(user)).where(Contract.id == contract.id)
+    return bool(session.scalar(query))
 
 
 def _is_candidate_on_contract(user: User) -> ColumnElement[bool]:

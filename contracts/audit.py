@@ -7,12 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contracts.models import AuditEntry, AuditHead
 from engine import clock
+from engine.db import table_of
 
 GENESIS = "0" * 64
 
@@ -33,53 +34,50 @@ def record(
     concurrent appenders (on PostgreSQL or SQLite) never chain to the same
     predecessor. Entries are written with Core inserts: no ORM flush.
     """
-    previous = _lock_head(session)
-    entry = AuditEntry(
-        at=clock.now().replace(microsecond=0),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        ip=ip,
-        details=details,
-        prev_hash=previous,
-    )
+    connection = session.connection()
+    previous = _lock_head(session, connection)
+    fields = {
+        "at": clock.now().replace(microsecond=0),
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "ip": ip,
+        "details": details,
+        "prev_hash": previous,
+    }
+    entry = AuditEntry(**fields)
     entry.hash = entry_hash(entry)
-    session.execute(
-        insert(AuditEntry).values(
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            ip=entry.ip,
-            details=entry.details,
-            prev_hash=entry.prev_hash,
-            hash=entry.hash,
-        )
-    )
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.hash))
+    connection.execute(_INSERT_ENTRY, {**fields, "hash": entry.hash})
+    connection.execute(_SET_HEAD_HASH, {"last_hash": entry.hash})
     return entry
 
 
-def _lock_head(session: Session) -> str:
+# Core statements on the session's connection: the log is append-only and never read
+# back through the session, so the ORM's bookkeeping would be pure overhead here.
+_ENTRIES = table_of(AuditEntry)
+_HEAD = table_of(AuditHead)
+_INSERT_ENTRY = _ENTRIES.insert()
+_SET_HEAD_HASH = _HEAD.update().where(_HEAD.c.id == 1).values(last_hash=bindparam("last_hash"))
+_LOCK_HEAD = (
+    _HEAD.update()
+    .where(_HEAD.c.id == 1)
+    .values(last_id=_HEAD.c.last_id + 1)
+    .returning(_HEAD.c.last_hash)
+)
+
+
+def _lock_head(session: Session, connection: Connection) -> str:
     """Take the head row's write lock and return the newest hash (creating the head once)."""
-    statement = (
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(last_id=AuditHead.last_id + 1)
-        .returning(AuditHead.last_hash)
-        .execution_options(synchronize_session=False)
-    )
-    last_hash = session.execute(statement).scalar()
+    last_hash = connection.execute(_LOCK_HEAD).scalar()
     if last_hash is not None:
-        return last_hash
+        return str(last_hash)
     try:
         with session.begin_nested():
             session.execute(insert(AuditHead).values(id=1, last_hash=GENESIS, last_id=0))
     except IntegrityError:
         pass  # created by a concurrent appender
-    return session.execute(statement).scalar_one()
+    return str(session.connection().execute(_LOCK_HEAD).scalar_one())
 
 
 def entry_hash(entry: AuditEntry) -> str:

@@ -35,10 +35,7 @@ class FormLibrary:
         errors: dict[str, list[str]] = {}
         for path in unknown_fields(schema, data):
             errors.setdefault(path, []).append("is not a field of this form")
-        validator = jsonschema.Draft202012Validator(
-            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        )
-        for error in validator.iter_errors(data):
+        for error in _validator(self.directory / (name or DEFAULT_FORM)).iter_errors(data):
             for field_name, message in _describe(error):
                 errors.setdefault(field_name, []).append(message)
         if errors:
@@ -71,10 +68,27 @@ def _load_cached(path: str, mtime: float) -> dict[str, Any]:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    return _load_cached(*_identity(path))
+
+
+def _identity(path: Path) -> tuple[str, float]:
+    """A form file's resolved path and modification time: an edited form is read again."""
     resolved = path.resolve()
     if not resolved.is_file():
         raise FileNotFoundError(f"form file {path.name} does not exist")
-    return _load_cached(str(resolved), resolved.stat().st_mtime)
+    return str(resolved), resolved.stat().st_mtime
+
+
+def _validator(path: Path) -> jsonschema.protocols.Validator:
+    return _validator_cached(*_identity(path))
+
+
+@lru_cache(maxsize=256)
+def _validator_cached(path: str, mtime: float) -> jsonschema.protocols.Validator:
+    # Building a validator walks the schema; one per form version is enough.
+    return jsonschema.Draft202012Validator(
+        _load_cached(path, mtime), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _describe(error: jsonschema.ValidationError) -> list[tuple[str, str]]:

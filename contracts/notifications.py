@@ -10,15 +10,17 @@ written in the step's transaction, so a mail server outage delays mail but loses
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from contracts.models import Group, Membership, Notification, User
 from contracts.service import contract_by_number
 from engine import clock
+from engine.db import table_of
 from engine.models import HumanTask, OutboxMessage
 
 EMAIL_CHANNEL = "email"
@@ -34,20 +36,41 @@ def task_path(task_id: int) -> str:
     return f"/inbox/tasks/{task_id}"
 
 
-def recipients(session: Session, task: HumanTask) -> list[User]:
+@dataclass(frozen=True)
+class Recipient:
+    """Who a notification goes to: enough of a user to write the bell row and the mail."""
+
+    id: int
+    email: str | None
+
+
+def recipients(session: Session, task: HumanTask) -> list[Recipient]:
     """The active people a task is for: its assignee, else its candidate users and groups."""
+    params: dict[str, Any]
     if task.assignee:
-        condition: Any = User.username == task.assignee
+        query, params = _BY_USERNAME, {"username": task.assignee}
     else:
-        members = (
-            select(Membership.user_id)
-            .join(Group, Group.id == Membership.group_id)
-            .where(Group.name.in_(task.candidate_groups))
-        )
-        condition = or_(User.username.in_(task.candidate_users), User.id.in_(members))
-    return list(
-        session.scalars(select(User).where(condition, User.active.is_(True)).order_by(User.id))
-    )
+        query = _BY_CANDIDATES
+        params = {"usernames": task.candidate_users, "groups": task.candidate_groups}
+    rows = session.connection().execute(query, params)
+    return [Recipient(id=row.id, email=row.email) for row in rows]
+
+
+_USERS = table_of(User)
+_PEOPLE = select(_USERS.c.id, _USERS.c.email).order_by(_USERS.c.id)
+_BY_USERNAME = _PEOPLE.where(_USERS.c.username == bindparam("username"), _USERS.c.active)
+_GROUP_MEMBERS = (
+    select(Membership.user_id)
+    .join(Group, Group.id == Membership.group_id)
+    .where(Group.name.in_(bindparam("groups", expanding=True)))
+)
+_BY_CANDIDATES = _PEOPLE.where(
+    or_(
+        _USERS.c.username.in_(bindparam("usernames", expanding=True)),
+        _USERS.c.id.in_(_GROUP_MEMBERS),
+    ),
+    _USERS.c.active,
+)
 
 
 def _about(session: Session, task: HumanTask) -> str:
@@ -57,54 +80,72 @@ def _about(session: Session, task: HumanTask) -> str:
     return f"{contract.number} {contract.title} ({contract.amount:,.2f} {contract.currency})"
 
 
-def _email(
-    session: Session, task: HumanTask, person: User, subject: str, lines: list[str], key: str
-) -> None:
+def _email(task: HumanTask, person: Recipient, subject: str, lines: list[str], key: str) -> Any:
+    """The outbox row (as insert parameters) that mails one person about a task."""
     link = f"{base_url()}{task_path(task.id)}"
     text = "\n".join([*lines, "", link])
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html = f'{paragraphs}<p><a href="{escape(link)}">{escape(link)}</a></p>'
-    session.add(
-        OutboxMessage(
-            instance_id=task.instance_id,
-            channel=EMAIL_CHANNEL,
-            payload={
-                "to": [person.email],
-                "subject": subject,
-                "text": text,
-                "html": html,
-                "link": link,
-            },
-            idempotency_key=key,
-        )
-    )
+    return {
+        "instance_id": task.instance_id,
+        "channel": EMAIL_CHANNEL,
+        "payload": {
+            "to": [person.email],
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "link": link,
+        },
+        "idempotency_key": key,
+    }
+
+
+def _write(session: Session, bell: list[dict[str, Any]], mail: list[dict[str, Any]]) -> None:
+    # Core inserts on the session's connection (same transaction): these rows are
+    # never read back in the step, so ORM objects would only add flush work.
+    connection = session.connection()
+    if bell:
+        connection.execute(_INSERT_NOTIFICATION, bell)
+    if mail:
+        connection.execute(_INSERT_OUTBOX, mail)
+
+
+_INSERT_NOTIFICATION = insert(table_of(Notification))
+_INSERT_OUTBOX = insert(table_of(OutboxMessage))
 
 
 def on_human_task_created(session: Session, task: HumanTask) -> None:
     """Notify a new ready task's candidates in the app and by e-mail."""
+    people = recipients(session, task)
+    if not people:
+        return
     about = _about(session, task)
-    for person in recipients(session, task):
-        session.add(
-            Notification(
-                user_id=person.id,
-                kind="task_ready",
-                message=f"New task '{task.name}': {about}",
-                link=task_path(task.id),
-            )
+    bell = []
+    mail = []
+    for person in people:
+        bell.append(
+            {
+                "user_id": person.id,
+                "kind": "task_ready",
+                "message": f"New task '{task.name}': {about}",
+                "link": task_path(task.id),
+            }
         )
         if person.email:
-            _email(
-                session,
-                task,
-                person,
-                f"[ContractFlow] {task.name}: {about}",
-                [
-                    f"A task is waiting for you: {task.name}",
-                    f"有一项待办等待您处理：{task.name}",
-                    about,
-                ],
-                key=f"task-ready:{task.id}:{person.id}",
+            mail.append(
+                _email(
+                    task,
+                    person,
+                    f"[ContractFlow] {task.name}: {about}",
+                    [
+                        f"A task is waiting for you: {task.name}",
+                        f"有一项待办等待您处理：{task.name}",
+                        about,
+                    ],
+                    key=f"task-ready:{task.id}:{person.id}",
+                )
             )
+    _write(session, bell, mail)
 
 
 def notify_delegated(
@@ -113,25 +154,26 @@ def notify_delegated(
     """Tell the person a task was delegated to."""
     about = _about(session, task)
     message = f"{by} delegated '{task.name}' to you: {about}"
-    session.add(
-        Notification(
-            user_id=person.id,
-            kind="task_delegated",
-            message=f"{message} — {note}" if note else message,
-            link=task_path(task.id),
-        )
-    )
+    bell = {
+        "user_id": person.id,
+        "kind": "task_delegated",
+        "message": f"{message} — {note}" if note else message,
+        "link": task_path(task.id),
+    }
+    mail = []
     if person.email:
         stamp = clock.now().strftime("%Y%m%d%H%M%S%f")
         lines = [message, f"{by} 将待办“{task.name}”转交给您。"]
-        _email(
-            session,
-            task,
-            person,
-            f"[ContractFlow] {task.name}: {about}",
-            [*lines, note] if note else lines,
-            key=f"task-delegated:{task.id}:{person.id}:{stamp}",
+        mail.append(
+            _email(
+                task,
+                Recipient(id=person.id, email=person.email),
+                f"[ContractFlow] {task.name}: {about}",
+                [*lines, note] if note else lines,
+                key=f"task-delegated:{task.id}:{person.id}:{stamp}",
+            )
         )
+    _write(session, [bell], mail)
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from contracts.models import Contract, ContractStatus, Group, Membership, Notification, User
-from contracts.service import set_status
+from contracts.service import hold, set_status
 from engine.errors import WorkflowStepError
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
 from engine.operators import OperatorContext, OperatorRegistry
@@ -18,7 +18,7 @@ def _contract(ctx: OperatorContext, contract_id: Any = None) -> Contract:
     contract = ctx.session.get(Contract, contract_id) if contract_id is not None else None
     if contract is None:
         raise WorkflowStepError(f"{ctx.bpmn_id}: contract {contract_id!r} does not exist")
-    return contract
+    return hold(ctx.session, contract)
 
 
 def load_contract(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -147,10 +148,8 @@ def get_contract(
     session: Session, contract_id: int, actor: Actor, *, audit_view: bool = True
 ) -> Contract:
     """Return a contract the actor may see (404 when it doesn't exist or is hidden)."""
-    contract = session.scalars(
-        select(Contract).where(Contract.id == contract_id, access.visible_contracts(actor.user))
-    ).first()
-    if contract is None:
+    contract = session.get(Contract, contract_id)
+    if contract is None or not access.can_see(session, actor.user, contract):
         raise ContractNotFoundError(f"contract {contract_id} does not exist")
     if audit_view:
         audit.record(
@@ -312,4 +311,22 @@ def contract_by_number(
     query = select(Contract).where(Contract.number == number)
     if not with_tags:
         query = query.options(lazyload(Contract.tag_rows))
-    return session.scalars(query).first()
+    contract = session.scalars(query).first()
+    if contract is not None:
+        hold(session, contract)
+    return contract
+
+
+def hold(session: Session, contract: Contract) -> Contract:
+    """Keep a contract in the session's identity map for the rest of the unit of work.
+
+    The identity map holds objects weakly: without this reference a contract loaded
+    by an operator or a listener of a step is gone again before the next one asks
+    for it, and each of them would query it anew. A few are enough (a step touches
+    one contract); a long batch must not keep all it has seen.
+    """
+    session.info.setdefault(_HELD_CONTRACTS, deque(maxlen=8)).append(contract)
+    return contract
+
+
+_HELD_CONTRACTS = "contracts.held"

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
+from engine.db import table_of
 from engine.definitions import latest_definition, spec_cache
 from engine.errors import (
     ConcurrentUpdateError,
@@ -96,6 +98,8 @@ class Step:
             self.ready_before = wf.ready_user_task_ids(self.workflow)
         # Tasks this step finished itself (their rows are already updated).
         self.handled: set[str] = set()
+        # History lines, inserted in one Core statement by `save` (never read back here).
+        self.events: list[dict[str, Any]] = []
 
     def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
         operator = self.operators.get(name)
@@ -111,36 +115,55 @@ class Step:
         return operator.func(context, params)
 
     def record(self, action: str, **fields: Any) -> None:
-        self.session.add(
-            InstanceEvent(instance_id=self.instance.id, actor=self.actor, action=action, **fields)
+        """Add a line to the instance's history; written by `save` in the step's transaction."""
+        self.events.append(
+            {
+                "instance_id": self.instance.id,
+                "at": clock.now(),
+                "actor": self.actor,
+                "action": action,
+                "bpmn_id": fields.pop("bpmn_id", None),
+                "task_name": fields.pop("task_name", None),
+                "human_task_id": fields.pop("human_task_id", None),
+                "decision": fields.pop("decision", None),
+                "comment": fields.pop("comment", None),
+                "details": fields.pop("details", None),
+            }
         )
+        if fields:
+            raise TypeError(f"unknown history fields: {sorted(fields)}")
 
     def save(self) -> ProcessInstance:
         """Store state, timers, status and the human-task projection; flush."""
         instance = self.instance
         instance_id = instance.id  # read now: after a failed flush the row cannot be refreshed
         now = clock.now()
-        instance.state = serializer.dumps(self.workflow)
-        workflow_cache.put(instance.id, instance.state, self.workflow)
-        instance.updated_at = now
+        state = serializer.dumps(self.workflow)
+        values: dict[str, Any] = {
+            "state": state,
+            "updated_at": now,
+            "status": instance.status,
+            "completed_at": instance.completed_at,
+        }
         if wf.is_completed(self.workflow):
-            instance.status = InstanceStatus.COMPLETED
-            instance.completed_at = now
-            instance.next_timer_at = None
+            values |= {"status": InstanceStatus.COMPLETED, "completed_at": now}
+            values["next_timer_at"] = None
             self.record("completed")
         else:
-            instance.next_timer_at = wf.next_timer_at(self.workflow)
+            values["next_timer_at"] = wf.next_timer_at(self.workflow)
         try:
+            self._write_instance(values)
+            workflow_cache.put(instance_id, state, self.workflow)
+            if self.events:
+                self.session.connection().execute(_INSERT_EVENT, self.events)
+                self.events = []
             created = self._project_human_tasks(now)
             self.session.flush()
             for row in created:
                 for on_created in human_task_listeners:
                     on_created(self.session, row)
         except StaleDataError as exc:
-            raise ConcurrentUpdateError(
-                "the process instance was changed by someone else; reload and try again",
-                details={"process_instance_id": instance_id},
-            ) from exc
+            raise _changed_meanwhile(instance_id) from exc
         except OperationalError as exc:
             if "locked" in str(exc.orig).lower():
                 raise ConcurrentUpdateError(
@@ -150,6 +173,24 @@ class Step:
             raise
         self._run_hooks()
         return instance
+
+    def _write_instance(self, values: dict[str, Any]) -> None:
+        """UPDATE the instance row if nobody saved it since it was read (optimistic lock).
+
+        A Core statement, not a flush: the row is one UPDATE whose new values the
+        step knows, so they are put into the loaded object as its committed state.
+        """
+        instance = self.instance
+        version = instance.lock_version
+        result = self.session.connection().execute(
+            _UPDATE_INSTANCE,
+            {**values, "lock_version": version + 1, "_id": instance.id, "_version": version},
+        )
+        if result.rowcount != 1:
+            raise _changed_meanwhile(instance.id)
+        for key, value in values.items():
+            set_committed_value(instance, key, value)
+        set_committed_value(instance, "lock_version", version + 1)
 
     def _run_hooks(self) -> None:
         if self.instance.status == InstanceStatus.COMPLETED:
@@ -196,6 +237,20 @@ class Step:
             self.session.add(row)
             created.append(row)
         return created
+
+
+_INSERT_EVENT = insert(table_of(InstanceEvent))
+_INSTANCE = table_of(ProcessInstance)
+_UPDATE_INSTANCE = _INSTANCE.update().where(
+    _INSTANCE.c.id == bindparam("_id"), _INSTANCE.c.lock_version == bindparam("_version")
+)
+
+
+def _changed_meanwhile(instance_id: int) -> ConcurrentUpdateError:
+    return ConcurrentUpdateError(
+        "the process instance was changed by someone else; reload and try again",
+        details={"process_instance_id": instance_id},
+    )
 
 
 def _restore(
@@ -276,10 +331,6 @@ def complete_task(
     _require_running(instance)
     step = Step(session, instance, actor, operators)
     now = clock.now()
-    task.status = HumanTaskStatus.COMPLETED
-    task.completed_by = actor
-    task.completed_at = now
-    task.assignee = task.assignee or actor
     step.record(
         action,
         bpmn_id=task.bpmn_id,
@@ -289,6 +340,12 @@ def complete_task(
         comment=comment,
     )
     wf.complete_user_task(step.workflow, task.task_guid, data)
+    # Marked only now: an operator's query during the run would otherwise autoflush
+    # this row on its own, and the step would pay for two flushes instead of one.
+    task.status = HumanTaskStatus.COMPLETED
+    task.completed_by = actor
+    task.completed_at = now
+    task.assignee = task.assignee or actor
     step.handled.add(task.task_guid)
     step.save()
     return task

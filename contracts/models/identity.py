@@ -6,8 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from engine import clock
 from engine.db import Base
@@ -66,7 +66,17 @@ class User(UserMixin, Base):
 
     @property
     def group_names(self) -> list[str]:
-        return sorted(m.group.name for m in self.memberships)
+        session = object_session(self)
+        if (
+            "memberships" in self.__dict__
+            or session is None
+            or self.id is None
+            or any(isinstance(o, Membership) for o in (*session.new, *session.deleted))  # unflushed
+        ):
+            return sorted(m.group.name for m in self.memberships)
+        # Every request asks for the signed-in user's groups: one narrow Core query
+        # instead of loading Membership and Group objects it would only read a name of.
+        return sorted(session.connection().execute(_GROUP_NAMES, {"user_id": self.id}).scalars())
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -92,6 +102,13 @@ class Membership(Base):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     group: Mapped[Group] = relationship(lazy="joined")
+
+
+_GROUP_NAMES = (
+    select(Group.__table__.c.name)
+    .join(Membership.__table__, Membership.__table__.c.group_id == Group.__table__.c.id)
+    .where(Membership.__table__.c.user_id == bindparam("user_id"))
+)
 
 
 class ApiToken(Base):

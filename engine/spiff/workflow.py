@@ -141,16 +141,32 @@ def task_description(workflow: BpmnWorkflow, guid: str) -> tuple[str, str]:
 
 
 def ready_user_task_ids(workflow: BpmnWorkflow) -> set[str]:
-    """Return the ids of the ready manual tasks (cheap: nothing is evaluated)."""
-    return {str(task.id) for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    """Return the ids of the ready manual tasks (cheap: nothing is evaluated).
+
+    Every step asks this twice, so it scans the workflows' task tables instead of
+    walking the task tree (same answer: a task's state is in both).
+    """
+    ready = TaskState.READY
+    return {
+        str(task.id)
+        for flow in (workflow, *workflow.subprocesses.values())
+        for task in flow.tasks.values()
+        if task.state == ready and task.task_spec.manual
+    }
+
+
+def _ready_manual_tasks(workflow: BpmnWorkflow, only: set[str] | None) -> list[Any]:
+    if only is not None and len(only) <= 1:  # the usual step: at most one new task
+        found = [workflow.get_task_from_id(UUID(guid)) for guid in only]
+        return [t for t in found if t is not None and t.state == TaskState.READY]
+    tasks = workflow.get_tasks(state=TaskState.READY, manual=True)  # tree order
+    return [t for t in tasks if only is None or str(t.id) in only]
 
 
 def ready_user_tasks(workflow: BpmnWorkflow, only: set[str] | None = None) -> list[ReadyUserTask]:
     """List ready manual tasks (all, or those in `only`) with candidates, form and due period."""
     ready = []
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-        if only is not None and str(task.id) not in only:
-            continue
+    for task in _ready_manual_tasks(workflow, only):
         spec = task.task_spec
         props = (getattr(spec, "extensions", None) or {}).get("properties", {})
         item = ReadyUserTask(
