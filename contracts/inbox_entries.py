@@ -154,22 +154,23 @@ def _starter_entries() -> Select[Any]:
     return _entries("s", literal("s:") + INSTANCE.c.started_by)
 
 
-_TASK_IDS: Any = bindparam("task_ids", expanding=True)
+# One id a parameter set (executemany): no expanding IN to re-render at each execution.
+_TASK_ID: Any = bindparam("one_task")
 _INSERT_TASKS = insert(ENTRY).from_select(
     _COLUMNS,
     union_all(
-        _candidate_entries().where(TASK.c.id.in_(_TASK_IDS)),
-        _holder_entries().where(TASK.c.id.in_(_TASK_IDS)),
-        _starter_entries().where(TASK.c.id.in_(_TASK_IDS)),
+        _candidate_entries().where(TASK.c.id == _TASK_ID),
+        _holder_entries().where(TASK.c.id == _TASK_ID),
+        _starter_entries().where(TASK.c.id == _TASK_ID),
     ),
 )
 _INSERT_CANDIDATES = insert(ENTRY).from_select(
     _COLUMNS,
-    _candidate_entries().where(CANDIDATE.c.id.in_(bindparam("candidate_ids", expanding=True))),
+    _candidate_entries().where(CANDIDATE.c.id == bindparam("one_candidate")),
 )
 _SYNC_TASKS = (
     update(ENTRY)
-    .where(ENTRY.c.task_id == TASK.c.id, TASK.c.id.in_(_TASK_IDS))
+    .where(ENTRY.c.task_id == TASK.c.id, TASK.c.id == _TASK_ID)
     .values(
         state=_STATE,
         audience=case((ENTRY.c.kind == "h", _HOLDER), else_=ENTRY.c.audience),
@@ -180,7 +181,7 @@ _SYNC_CONTRACTS = (
     update(ENTRY)
     .where(
         ENTRY.c.contract_id == CONTRACT.c.id,
-        CONTRACT.c.id.in_(bindparam("contract_ids", expanding=True)),
+        CONTRACT.c.id == bindparam("one_contract"),
     )
     .values(
         amount_cny=CONTRACT.c.amount_cny,
@@ -224,14 +225,14 @@ def after_flush(session: Session, _context: Any) -> None:
         return
     connection = session.connection()
     if new_tasks:
-        connection.execute(_INSERT_TASKS, {"task_ids": new_tasks})
-    added = [c.id for c in new_candidates if c.task_id not in new_tasks]
+        connection.execute(_INSERT_TASKS, [{"one_task": i} for i in new_tasks])
+    added = [{"one_candidate": c.id} for c in new_candidates if c.task_id not in new_tasks]
     if added:  # a candidate added to a task that already has its entries
-        connection.execute(_INSERT_CANDIDATES, {"candidate_ids": added})
+        connection.execute(_INSERT_CANDIDATES, added)
     if changed:
-        connection.execute(_SYNC_TASKS, {"task_ids": changed})
+        connection.execute(_SYNC_TASKS, [{"one_task": i} for i in changed])
     if contracts:
-        connection.execute(_SYNC_CONTRACTS, {"contract_ids": contracts})
+        connection.execute(_SYNC_CONTRACTS, [{"one_contract": i} for i in contracts])
 
 
 def rebuild(connection: Connection) -> None:
