@@ -113,9 +113,6 @@ def submit_contract(
             details={"status": str(contract.status)},
         )
     _require_complete_for_submission(contract)
-    contract.status = ContractStatus.IN_REVIEW
-    contract.updated_at = clock.now()
-    session.flush()
     instance = runtime.start_instance(
         session,
         APPROVAL_PROCESS,
@@ -129,6 +126,9 @@ def submit_contract(
         },
         actor=actor.username,
     )
+    # Changed after the start, so the contract row gets one UPDATE (the final flush).
+    contract.status = ContractStatus.IN_REVIEW
+    contract.updated_at = clock.now()
     contract.process_instance_id = instance.id
     runtime.record_event(session, instance.id, "submitted", actor=actor.username)
     audit.record(

@@ -45,7 +45,9 @@ class ProcessDefinition(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int]
     checksum: Mapped[str] = mapped_column(String(64), index=True)
-    files: Mapped[dict[str, Any]]
+    # The BPMN/DMN sources: read only to parse a version the spec cache lacks (or to show
+    # them), not with every instance that joins its definition.
+    files: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(default=clock.now)
     deployed_by: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")

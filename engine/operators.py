@@ -31,11 +31,22 @@ class OperatorContext:
     bpmn_id: str
     task_name: str
     data: dict[str, Any]
+    # The running step's history buffer (written with the step's save); None outside a step.
+    recorder: Callable[..., None] | None = None
 
     def record_event(
         self, action: str, *, comment: str | None = None, details: dict[str, Any] | None = None
     ) -> None:
         """Add a line to the instance's history."""
+        if self.recorder is not None:
+            self.recorder(
+                action,
+                bpmn_id=self.bpmn_id,
+                task_name=self.task_name,
+                comment=comment,
+                details=details,
+            )
+            return
         self.session.add(
             InstanceEvent(
                 instance_id=self.instance.id,

@@ -111,27 +111,13 @@ class Step:
             bpmn_id=bpmn_id,
             task_name=task_name,
             data=task.data,
+            recorder=self.record,
         )
         return operator.func(context, params)
 
     def record(self, action: str, **fields: Any) -> None:
         """Add a line to the instance's history; written by `save` in the step's transaction."""
-        self.events.append(
-            {
-                "instance_id": self.instance.id,
-                "at": clock.now(),
-                "actor": self.actor,
-                "action": action,
-                "bpmn_id": fields.pop("bpmn_id", None),
-                "task_name": fields.pop("task_name", None),
-                "human_task_id": fields.pop("human_task_id", None),
-                "decision": fields.pop("decision", None),
-                "comment": fields.pop("comment", None),
-                "details": fields.pop("details", None),
-            }
-        )
-        if fields:
-            raise TypeError(f"unknown history fields: {sorted(fields)}")
+        self.events.append(_event_row(self.instance.id, self.actor, action, **fields))
 
     def save(self) -> ProcessInstance:
         """Store state, timers, status and the human-task projection; flush."""
@@ -467,10 +453,28 @@ def record_event(
     actor: str | None,
     comment: str | None = None,
     details: dict[str, Any] | None = None,
-) -> InstanceEvent:
+) -> None:
     """Add a line to an instance's history outside a step (e.g. 'submitted')."""
-    event = InstanceEvent(
-        instance_id=instance_id, actor=actor, action=action, comment=comment, details=details
+    session.connection().execute(
+        _INSERT_EVENT,
+        _event_row(instance_id, actor, action, comment=comment, details=details),
     )
-    session.add(event)
-    return event
+
+
+def _event_row(instance_id: int, actor: str | None, action: str, **fields: Any) -> dict[str, Any]:
+    """The insert parameters of one history line (every column, so one statement fits all)."""
+    row = {
+        "instance_id": instance_id,
+        "at": clock.now(),
+        "actor": actor,
+        "action": action,
+        "bpmn_id": fields.pop("bpmn_id", None),
+        "task_name": fields.pop("task_name", None),
+        "human_task_id": fields.pop("human_task_id", None),
+        "decision": fields.pop("decision", None),
+        "comment": fields.pop("comment", None),
+        "details": fields.pop("details", None),
+    }
+    if fields:
+        raise TypeError(f"unknown history fields: {sorted(fields)}")
+    return row

@@ -61,11 +61,17 @@ class SandboxEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None):
         check_script(expression)
-        return super().evaluate(expression, context, external_context)
+        return super().evaluate(_compiled(expression, "eval"), context, external_context)
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None):
         check_script(script)
-        return super().execute(script, context, external_context)
+        return super().execute(_compiled(script, "exec"), context, external_context)
+
+
+@lru_cache(maxsize=2048)
+def _compiled(source: str, mode: str) -> Any:
+    """Compile a script or expression once: every step evaluates the same few again."""
+    return compile(source, "<string>", mode)
 
 
 ServiceCaller = Callable[[Any, str, dict[str, Any]], Any]
