@@ -224,15 +224,25 @@ def after_flush(session: Session, _context: Any) -> None:
     if not (new_tasks or new_candidates or changed or contracts):
         return
     connection = session.connection()
-    if new_tasks:
-        connection.execute(_INSERT_TASKS, [{"one_task": i} for i in new_tasks])
+    on_task_writes(session, new_tasks, changed)
     added = [{"one_candidate": c.id} for c in new_candidates if c.task_id not in new_tasks]
     if added:  # a candidate added to a task that already has its entries
         connection.execute(_INSERT_CANDIDATES, added)
-    if changed:
-        connection.execute(_SYNC_TASKS, [{"one_task": i} for i in changed])
     if contracts:
         connection.execute(_SYNC_CONTRACTS, [{"one_contract": i} for i in contracts])
+
+
+def on_task_writes(session: Session, created: list[int], changed: list[int]) -> None:
+    """Entries for new tasks; state, holder and due date for changed ones.
+
+    Heard from flushes (above) and from the engine's steps, which write their task
+    rows with Core statements (`engine.runtime.human_task_write_listeners`).
+    """
+    connection = session.connection()
+    if created:
+        connection.execute(_INSERT_TASKS, [{"one_task": i} for i in created])
+    if changed:
+        connection.execute(_SYNC_TASKS, [{"one_task": i} for i in changed])
 
 
 def rebuild(connection: Connection) -> None:
@@ -244,5 +254,9 @@ def rebuild(connection: Connection) -> None:
 
 def install() -> None:
     """Listen to every session's flushes (idempotent)."""
+    from engine.runtime import human_task_write_listeners
+
     if not event.contains(Session, "after_flush", after_flush):
         event.listen(Session, "after_flush", after_flush)
+    if on_task_writes not in human_task_write_listeners:
+        human_task_write_listeners.append(on_task_writes)

@@ -68,6 +68,12 @@ hooks = StepHooks()
 HumanTaskListener = Callable[[Session, HumanTask], None]
 human_task_listeners: list[HumanTaskListener] = []
 
+# Called once per step that wrote human_task rows with Core statements (which no ORM
+# flush event shows): the ids of the rows it inserted and of the rows whose status or
+# assignee it changed. Projections of the tasks (the inbox) listen here.
+HumanTaskWriteListener = Callable[[Session, list[int], list[int]], None]
+human_task_write_listeners: list[HumanTaskWriteListener] = []
+
 
 class Step:
     """One unit of work on one instance: the restored workflow plus what to save."""
@@ -100,6 +106,9 @@ class Step:
         self.handled: set[str] = set()
         # History lines, inserted in one Core statement by `save` (never read back here).
         self.events: list[dict[str, Any]] = []
+        # Human tasks this step changed with Core statements (see human_task_write_listeners).
+        self.changed_tasks: list[int] = []
+        self.completing: tuple[HumanTask, str, Any] | None = None  # (task, actor, at)
 
     def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
         operator = self.operators.get(name)
@@ -139,12 +148,17 @@ class Step:
             values["next_timer_at"] = wf.next_timer_at(self.workflow)
         try:
             self._write_instance(values)
+            self._write_completion()
             workflow_cache.put(instance_id, state, self.workflow)
             if self.events:
                 self.session.connection().execute(_INSERT_EVENT, self.events)
                 self.events = []
             created = self._project_human_tasks(now)
             self.session.flush()
+            if created or self.changed_tasks:
+                created_ids = [row.id for row in created]
+                for on_write in human_task_write_listeners:
+                    on_write(self.session, created_ids, self.changed_tasks)
             for row in created:
                 for on_created in human_task_listeners:
                     on_created(self.session, row)
@@ -205,27 +219,80 @@ class Step:
                 row.status = HumanTaskStatus.CANCELLED
                 row.completed_at = now
         created: list[HumanTask] = []
+        connection = self.session.connection()
         for task in wf.ready_user_tasks(self.workflow, only=ready_now - self.ready_before):
-            row = HumanTask(
-                instance_id=self.instance.id,
-                task_guid=task.guid,
-                bpmn_id=task.bpmn_id,
-                name=task.name,
-                lane=task.lane,
-                form_schema=task.form_schema,
-                form_ui_schema=task.form_ui_schema,
-                created_at=now,
-                due_at=(now + task.due_in) if task.due_in else None,
-            )
-            row.candidates = [HumanTaskCandidate(group_name=g) for g in task.candidate_groups] + [
-                HumanTaskCandidate(username=u) for u in task.candidate_users
+            # Core inserts (the rows are not read back in this step): the listeners get
+            # a transient HumanTask carrying the same values, candidates and instance.
+            values = {
+                "instance_id": self.instance.id,
+                "task_guid": task.guid,
+                "bpmn_id": task.bpmn_id,
+                "name": task.name,
+                "lane": task.lane,
+                "status": HumanTaskStatus.READY,
+                "assignee": None,
+                "form_schema": task.form_schema,
+                "form_ui_schema": task.form_ui_schema,
+                "created_at": now,
+                "due_at": (now + task.due_in) if task.due_in else None,
+            }
+            task_id = connection.execute(_INSERT_TASK, values).scalar_one()
+            candidates = [
+                {"task_id": task_id, "group_name": g, "username": None}
+                for g in task.candidate_groups
             ]
-            self.session.add(row)
+            candidates += [
+                {"task_id": task_id, "group_name": None, "username": u}
+                for u in task.candidate_users
+            ]
+            if candidates:
+                connection.execute(_INSERT_CANDIDATE, candidates)
+            row = HumanTask(id=task_id, **values)
+            row.candidates = [HumanTaskCandidate(**c) for c in candidates]
+            row.instance = self.instance
             created.append(row)
         return created
 
+    def complete(self, task: HumanTask, actor: str, now: Any) -> None:
+        """Mark a ready task completed; `save` writes it, after the instance row.
+
+        Rows are locked in one order everywhere (instance, then its tasks), as the
+        ORM's flush order did, so a completion and a timer step cannot deadlock.
+        """
+        self.completing = (task, actor, now)
+        self.handled.add(task.task_guid)
+
+    def _write_completion(self) -> None:
+        """One Core UPDATE of the completed task; the loaded row is updated too."""
+        if self.completing is None:
+            return
+        task, actor, now = self.completing
+        values = {
+            "status": HumanTaskStatus.COMPLETED,
+            "completed_by": actor,
+            "completed_at": now,
+            "assignee": task.assignee or actor,
+        }
+        result = self.session.connection().execute(
+            _COMPLETE_TASK, {**values, "_id": task.id, "_ready": HumanTaskStatus.READY}
+        )
+        if result.rowcount != 1:
+            raise TaskNotReadyError(
+                f"task {task.id} was completed or cancelled by someone else; reload",
+                details={"task_id": task.id},
+            )
+        for key, value in values.items():
+            set_committed_value(task, key, value)
+        self.changed_tasks.append(task.id)
+
 
 _INSERT_EVENT = insert(table_of(InstanceEvent))
+_TASKS = table_of(HumanTask)
+_INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id)
+_INSERT_CANDIDATE = insert(table_of(HumanTaskCandidate))
+_COMPLETE_TASK = _TASKS.update().where(
+    _TASKS.c.id == bindparam("_id"), _TASKS.c.status == bindparam("_ready")
+)
 _INSTANCE = table_of(ProcessInstance)
 _UPDATE_INSTANCE = _INSTANCE.update().where(
     _INSTANCE.c.id == bindparam("_id"), _INSTANCE.c.lock_version == bindparam("_version")
@@ -326,13 +393,7 @@ def complete_task(
         comment=comment,
     )
     wf.complete_user_task(step.workflow, task.task_guid, data)
-    # Marked only now: an operator's query during the run would otherwise autoflush
-    # this row on its own, and the step would pay for two flushes instead of one.
-    task.status = HumanTaskStatus.COMPLETED
-    task.completed_by = actor
-    task.completed_at = now
-    task.assignee = task.assignee or actor
-    step.handled.add(task.task_guid)
+    step.complete(task, actor, now)
     step.save()
     return task
 
