@@ -31,11 +31,12 @@ class FormLibrary:
         """Return the data if it satisfies the form; else ValidationError per field."""
         if not isinstance(data, dict):
             raise ValidationError({"data": ["must be a JSON object"]})
-        schema = self.schema(name)
+        identity = _identity(self.directory / (name or DEFAULT_FORM))
+        schema = _load_cached(*identity)
         errors: dict[str, list[str]] = {}
         for path in unknown_fields(schema, data):
             errors.setdefault(path, []).append("is not a field of this form")
-        for error in _validator(self.directory / (name or DEFAULT_FORM)).iter_errors(data):
+        for error in _validator_cached(*identity).iter_errors(data):
             for field_name, message in _describe(error):
                 errors.setdefault(field_name, []).append(message)
         if errors:
@@ -77,10 +78,6 @@ def _identity(path: Path) -> tuple[str, float]:
     if not resolved.is_file():
         raise FileNotFoundError(f"form file {path.name} does not exist")
     return str(resolved), resolved.stat().st_mtime
-
-
-def _validator(path: Path) -> jsonschema.protocols.Validator:
-    return _validator_cached(*_identity(path))
 
 
 @lru_cache(maxsize=256)
