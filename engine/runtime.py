@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -294,6 +294,7 @@ _COMPLETE_TASK = _TASKS.update().where(
     _TASKS.c.id == bindparam("_id"), _TASKS.c.status == bindparam("_ready")
 )
 _INSTANCE = table_of(ProcessInstance)
+_INSERT_INSTANCE = insert(_INSTANCE).returning(_INSTANCE.c.id)
 _UPDATE_INSTANCE = _INSTANCE.update().where(
     _INSTANCE.c.id == bindparam("_id"), _INSTANCE.c.lock_version == bindparam("_version")
 )
@@ -333,15 +334,27 @@ def start_instance(
     """Start the newest version of a process with initial data and run it to its first wait."""
     definition = latest_definition(session, key)
     assert definition is not None
+    now = clock.now()
+    values = {
+        "definition_id": definition.id,
+        "business_key": business_key,
+        "status": InstanceStatus.RUNNING,
+        "state": "{}",
+        "lock_version": 1,
+        "next_timer_at": None,
+        "started_by": actor,
+        "started_at": now,
+        "updated_at": now,
+        "completed_at": None,
+        "error": None,
+    }
+    # A Core INSERT; the object joins the session as if loaded (no flush needed), and
+    # its definition resolves from the identity map.
     instance = ProcessInstance(
-        definition=definition,
-        business_key=business_key,
-        state="{}",
-        started_by=actor,
-        started_at=clock.now(),
+        id=session.connection().execute(_INSERT_INSTANCE, values).scalar_one(), **values
     )
+    make_transient_to_detached(instance)
     session.add(instance)
-    session.flush()
     step = Step(session, instance, actor, operators, fresh_data=data)
     step.record("started", details={"definition": key, "version": definition.version})
     wf.run_engine_steps(step.workflow)
