@@ -11,6 +11,7 @@ the only source of truth: a miss simply deserialises.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -57,4 +58,21 @@ class WorkflowCache:
             self._items.clear()
 
 
-workflow_cache = WorkflowCache()
+# Each cached workflow is a task tree of ~30-60 KB for the shipped processes, so the
+# default keeps ~50 MB per process for 1,024 active instances; past that, the least
+# recently stepped ones are deserialised again when their turn comes.
+DEFAULT_SIZE = 1024
+
+
+def configured_size() -> int:
+    """CONTRACTFLOW_WORKFLOW_CACHE_SIZE (0 turns the cache off)."""
+    raw = os.environ.get("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", "")
+    try:
+        return max(0, int(raw)) if raw.strip() else DEFAULT_SIZE
+    except ValueError:
+        raise ValueError(
+            f"CONTRACTFLOW_WORKFLOW_CACHE_SIZE must be a whole number, not {raw!r}"
+        ) from None
+
+
+workflow_cache = WorkflowCache(configured_size())

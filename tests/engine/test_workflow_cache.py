@@ -75,3 +75,15 @@ def test_a_state_written_elsewhere_is_restored_from_the_database(session, operat
     session.commit()
     runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
     assert loads_calls == [1]
+
+
+def test_cache_size_comes_from_the_environment(monkeypatch):
+    from engine.spiff.workflow_cache import DEFAULT_SIZE, configured_size
+
+    monkeypatch.delenv("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", raising=False)
+    assert configured_size() == DEFAULT_SIZE == 1024
+    monkeypatch.setenv("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", "0")
+    assert configured_size() == 0
+    monkeypatch.setenv("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", "lots")
+    with pytest.raises(ValueError, match="whole number"):
+        configured_size()
