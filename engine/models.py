@@ -57,10 +57,7 @@ class ProcessInstance(Base):
     """A running (or finished) workflow; `state` holds SpiffWorkflow's serialization."""
 
     __tablename__ = "process_instance"
-    __table_args__ = (
-        Index("ix_process_instance_next_timer_at", "next_timer_at"),
-        Index("ix_process_instance_started_by", "started_by"),
-    )
+    __table_args__ = (Index("ix_process_instance_next_timer_at", "next_timer_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
@@ -87,9 +84,6 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_status_assignee", "status", "assignee"),
         Index("ix_human_task_instance_status", "instance_id", "status"),
-        # The inbox walks ready tasks in due or creation order and stops after a page.
-        Index("ix_human_task_status_assignee_due", "status", "assignee", "due_at"),
-        Index("ix_human_task_status_assignee_created", "status", "assignee", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
