@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import DefinitionError, NotFoundError
@@ -120,19 +120,20 @@ def latest_definition(
     session: Session, key: str, *, required: bool = True
 ) -> ProcessDefinition | None:
     """Return the newest deployed version of a process."""
-    newest = (
-        select(func.max(ProcessDefinition.version))
-        .where(ProcessDefinition.key == key)
-        .scalar_subquery()
-    )
-    definition = session.scalars(
-        select(ProcessDefinition).where(
-            ProcessDefinition.key == key, ProcessDefinition.version == newest
-        )
-    ).first()
+    definition = session.scalars(_LATEST, {"key": key}).first()
     if definition is None and required:
         raise NotFoundError(f"no process definition '{key}' is deployed", details={"key": key})
     return definition
+
+
+# Built once: every contract submission asks it.
+_LATEST = select(ProcessDefinition).where(
+    ProcessDefinition.key == bindparam("key"),
+    ProcessDefinition.version
+    == select(func.max(ProcessDefinition.version))
+    .where(ProcessDefinition.key == bindparam("key"))
+    .scalar_subquery(),
+)
 
 
 __all__ = [
