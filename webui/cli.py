@@ -57,12 +57,19 @@ def deploy_processes_command(directory: Path | None) -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load the demo departments and users (idempotent) and print the accounts."""
+    """Load the demo departments, users and sample contracts (idempotent); print the accounts."""
     from contracts.demo import DEMO_PASSWORD, USERS, load_demo_data
+    from contracts.demo_contracts import load_sample_contracts
+    from webui.settings import approval_settings, form_library
 
     created = load_demo_data(db.session)
     db.session.commit()
-    click.echo(f"demo data ready ({len(created)} user(s) created). Sign in at /login with:")
+    samples = load_sample_contracts(db.session, approval_settings(), form_library())
+    db.session.commit()
+    click.echo(
+        f"demo data ready ({len(created)} user(s), {len(samples)} sample contract(s) created)."
+        " Sign in at /login with:"
+    )
     for username, (_, roles, dept) in USERS.items():
         click.echo(
             f"  {username:<11} {'/'.join(map(str, roles)):<22} {dept or '-':<12} "
