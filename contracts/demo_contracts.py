@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contracts import inbox, service
+from contracts.accounts import find_user
 from contracts.actor import Actor
 from contracts.forms import FormLibrary
-from contracts.models import Contract, User
+from contracts.models import Contract
 from contracts.settings import ApprovalSettings
 from engine.models import HumanTask, HumanTaskStatus, ProcessInstance
 
@@ -77,7 +78,9 @@ def load_sample_contracts(
 
 
 def _actor(session: Session, username: str) -> Actor:
-    return Actor(user=session.scalars(select(User).where(User.username == username)).one())
+    user = find_user(session, username)
+    assert user is not None, f"demo user {username} is missing"
+    return Actor(user=user)
 
 
 def _waiting_task(session: Session, number: str) -> int:

@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import (
     Select,
-    Table,
     and_,
     bindparam,
     case,
@@ -39,21 +38,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from contracts.models import Contract, Counterparty, InboxEntry
-from engine.db import Base
+from engine.db import table_of
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus, ProcessInstance
 
-
-def _table(model: type[Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-ENTRY = _table(InboxEntry)
-TASK = _table(HumanTask)
-CANDIDATE = _table(HumanTaskCandidate)
-INSTANCE = _table(ProcessInstance)
-CONTRACT = _table(Contract)
+ENTRY = table_of(InboxEntry)
+TASK = table_of(HumanTask)
+CANDIDATE = table_of(HumanTaskCandidate)
+INSTANCE = table_of(ProcessInstance)
+CONTRACT = table_of(Contract)
 
 # Entry states: what the tabs ask for.
 OPEN, HELD, DONE, GONE = "open", "held", "done", "gone"
@@ -95,7 +87,7 @@ _CANDIDATE = case(
 # What the inbox's search looks in, lowercased as the database lowercases (`ilike`); the
 # unit separator keeps a pattern from matching across two fields.
 SEPARATOR = "\x1f"
-COUNTERPARTY = _table(Counterparty)
+COUNTERPARTY = table_of(Counterparty)
 _SEARCH = func.lower(
     CONTRACT.c.number
     + SEPARATOR

@@ -19,7 +19,6 @@ from engine.errors import ConflictError, EngineError
 from engine.models import (
     HumanTask,
     HumanTaskStatus,
-    InstanceEvent,
     InstanceStatus,
     ProcessDefinition,
     ProcessInstance,
@@ -78,12 +77,6 @@ def element_states(session: Session, instance_id: int) -> ElementStates:
     return migration.element_states(runtime._restore(instance, spec, subprocess_specs))
 
 
-def _record(
-    session: Session, instance: ProcessInstance, action: str, actor: str, **kw: Any
-) -> None:
-    session.add(InstanceEvent(instance_id=instance.id, actor=actor, action=action, **kw))
-
-
 def _require_status(instance: ProcessInstance, *allowed: InstanceStatus, doing: str) -> None:
     if instance.status not in allowed:
         raise ConflictError(
@@ -96,24 +89,50 @@ def suspend(
     session: Session, instance_id: int, *, actor: str, comment: str | None = None
 ) -> ProcessInstance:
     """Stop a running instance: its timers don't fire and its tasks can't be completed."""
-    instance = runtime.load_instance(session, instance_id)
-    _require_status(instance, InstanceStatus.RUNNING, doing="suspend")
-    instance.status = InstanceStatus.SUSPENDED
-    instance.updated_at = clock.now()
-    _record(session, instance, "suspended", actor, comment=comment)
-    session.flush()
-    return instance
+    return _move(
+        session,
+        instance_id,
+        InstanceStatus.RUNNING,
+        InstanceStatus.SUSPENDED,
+        doing="suspend",
+        action="suspended",
+        actor=actor,
+        comment=comment,
+    )
 
 
 def resume(
     session: Session, instance_id: int, *, actor: str, comment: str | None = None
 ) -> ProcessInstance:
     """Let a suspended instance run again; timers that fell due meanwhile fire next tick."""
+    return _move(
+        session,
+        instance_id,
+        InstanceStatus.SUSPENDED,
+        InstanceStatus.RUNNING,
+        doing="resume",
+        action="resumed",
+        actor=actor,
+        comment=comment,
+    )
+
+
+def _move(
+    session: Session,
+    instance_id: int,
+    source: InstanceStatus,
+    target: InstanceStatus,
+    *,
+    doing: str,
+    action: str,
+    actor: str,
+    comment: str | None,
+) -> ProcessInstance:
     instance = runtime.load_instance(session, instance_id)
-    _require_status(instance, InstanceStatus.SUSPENDED, doing="resume")
-    instance.status = InstanceStatus.RUNNING
+    _require_status(instance, source, doing=doing)
+    instance.status = target
     instance.updated_at = clock.now()
-    _record(session, instance, "resumed", actor, comment=comment)
+    runtime.record_event(session, instance.id, action, actor=actor, comment=comment)
     session.flush()
     return instance
 
@@ -144,7 +163,7 @@ def terminate(
     instance.next_timer_at = None
     instance.completed_at = now
     instance.updated_at = now
-    _record(session, instance, "terminated", actor, comment=comment)
+    runtime.record_event(session, instance.id, "terminated", actor=actor, comment=comment)
     session.flush()
     return instance
 
@@ -171,7 +190,7 @@ def retry(
     _require_status(instance, InstanceStatus.ERROR, doing="retry")
     instance.status = InstanceStatus.RUNNING
     instance.error = None
-    _record(session, instance, "retried", actor)
+    runtime.record_event(session, instance.id, "retried", actor=actor)
     session.flush()
     savepoint = session.begin_nested()
     try:
@@ -182,7 +201,7 @@ def retry(
         instance = runtime.load_instance(session, instance_id)
         instance.status = InstanceStatus.ERROR
         instance.error = exc.message
-        _record(session, instance, "error", actor, comment=exc.message)
+        runtime.record_event(session, instance.id, "error", actor=actor, comment=exc.message)
         session.flush()
         return RetryOutcome(instance, False, exc.message)
     return RetryOutcome(runtime.load_instance(session, instance_id), True)

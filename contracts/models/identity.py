@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from engine import clock
-from engine.db import Base
+from engine.db import Base, table_of
 
 
 class Role(StrEnum):
@@ -105,9 +105,9 @@ class Membership(Base):
 
 
 _GROUP_NAMES = (
-    select(Group.__table__.c.name)
-    .join(Membership.__table__, Membership.__table__.c.group_id == Group.__table__.c.id)
-    .where(Membership.__table__.c.user_id == bindparam("user_id"))
+    select(table_of(Group).c.name)
+    .join(table_of(Membership), table_of(Membership).c.group_id == table_of(Group).c.id)
+    .where(table_of(Membership).c.user_id == bindparam("user_id"))
 )
 
 
