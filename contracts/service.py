@@ -8,9 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, lazyload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -28,7 +27,7 @@ from contracts.money import to_cny
 from contracts.numbering import next_contract_number
 from contracts.settings import ApprovalSettings
 from engine import clock, runtime
-from engine.db import table_of
+from engine.db import update_versioned
 from engine.errors import ConcurrentUpdateError
 from engine.models import InstanceEvent, ProcessInstance
 
@@ -230,24 +229,11 @@ def write_contract(session: Session, contract: Contract, **values: Any) -> None:
     values become the object's committed state. For the engine's status changes on
     the approval path, where a flush of the whole object would cost several times more.
     """
-    version = contract.edit_version
-    result = session.connection().execute(
-        _UPDATE_CONTRACT,  # SET: the columns named in the parameters
-        {**values, "edit_version": version + 1, "_id": contract.id, "_version": version},
-    )
-    if result.rowcount != 1:
+    if not update_versioned(session, contract, values):
         raise ConcurrentUpdateError(
             f"contract {contract.number} was changed by someone else; reload and try again",
             details={"contract_id": contract.id},
         )
-    for key, value in {**values, "edit_version": version + 1}.items():
-        set_committed_value(contract, key, value)
-
-
-_CONTRACTS = table_of(Contract)
-_UPDATE_CONTRACT = _CONTRACTS.update().where(
-    _CONTRACTS.c.id == bindparam("_id"), _CONTRACTS.c.edit_version == bindparam("_version")
-)
 
 
 def _filtered(query: Select[Any], f: ContractFilters) -> Select[Any]:

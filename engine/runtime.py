@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
-from engine.db import table_of
+from engine.db import table_of, update_versioned
 from engine.definitions import latest_definition, spec_cache
 from engine.errors import (
     ConcurrentUpdateError,
@@ -147,7 +147,9 @@ class Step:
         else:
             values["next_timer_at"] = wf.next_timer_at(self.workflow)
         try:
-            self._write_instance(values)
+            # One guarded UPDATE, not a flush: the step knows every new value.
+            if not update_versioned(self.session, instance, values):
+                raise _changed_meanwhile(instance_id)
             self._write_completion()
             workflow_cache.put(instance_id, state, self.workflow)
             if self.events:
@@ -173,24 +175,6 @@ class Step:
             raise
         self._run_hooks()
         return instance
-
-    def _write_instance(self, values: dict[str, Any]) -> None:
-        """UPDATE the instance row if nobody saved it since it was read (optimistic lock).
-
-        A Core statement, not a flush: the row is one UPDATE whose new values the
-        step knows, so they are put into the loaded object as its committed state.
-        """
-        instance = self.instance
-        version = instance.lock_version
-        result = self.session.connection().execute(
-            _UPDATE_INSTANCE,
-            {**values, "lock_version": version + 1, "_id": instance.id, "_version": version},
-        )
-        if result.rowcount != 1:
-            raise _changed_meanwhile(instance.id)
-        for key, value in values.items():
-            set_committed_value(instance, key, value)
-        set_committed_value(instance, "lock_version", version + 1)
 
     def _run_hooks(self) -> None:
         if self.instance.status == InstanceStatus.COMPLETED:
@@ -295,9 +279,6 @@ _COMPLETE_TASK = _TASKS.update().where(
 )
 _INSTANCE = table_of(ProcessInstance)
 _INSERT_INSTANCE = insert(_INSTANCE).returning(_INSTANCE.c.id)
-_UPDATE_INSTANCE = _INSTANCE.update().where(
-    _INSTANCE.c.id == bindparam("_id"), _INSTANCE.c.lock_version == bindparam("_version")
-)
 
 
 def _changed_meanwhile(instance_id: int) -> ConcurrentUpdateError:
