@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from contracts.models import Group, Membership, Notification, User
-from contracts.service import contract_by_number
+from contracts.service import contract_summary
 from engine import clock
 from engine.db import table_of
 from engine.models import HumanTask, OutboxMessage
@@ -74,7 +74,7 @@ _BY_CANDIDATES = _PEOPLE.where(
 
 
 def _about(session: Session, task: HumanTask) -> str:
-    contract = contract_by_number(session, task.instance.business_key, with_tags=False)
+    contract = contract_summary(session, task.instance.business_key)
     if contract is None:
         return task.instance.business_key or f"process {task.instance_id}"
     return f"{contract.number} {contract.title} ({contract.amount:,.2f} {contract.currency})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from contracts.models import Contract, ContractStatus, Group, Membership, Notification, User
 from contracts.service import hold, set_status
@@ -12,10 +13,17 @@ from engine.errors import WorkflowStepError
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
 from engine.operators import OperatorContext, OperatorRegistry
 
+# A status change needs the contract's own row only; its type, department,
+# counterparty, owner and tags would cost more to load than the whole change.
+_OWN_ROW = (lazyload("*"),)
 
-def _contract(ctx: OperatorContext, contract_id: Any = None) -> Contract:
+
+def _contract(ctx: OperatorContext, contract_id: Any = None, *, own_row: bool = False) -> Contract:
     contract_id = contract_id if contract_id is not None else ctx.data.get("contract_id")
-    contract = ctx.session.get(Contract, contract_id) if contract_id is not None else None
+    options = _OWN_ROW if own_row else ()
+    contract = (
+        ctx.session.get(Contract, contract_id, options=options) if contract_id is not None else None
+    )
     if contract is None:
         raise WorkflowStepError(f"{ctx.bpmn_id}: contract {contract_id!r} does not exist")
     return hold(ctx.session, contract)
@@ -46,7 +54,7 @@ def set_contract_status(ctx: OperatorContext, params: dict[str, Any]) -> dict[st
             f"{ctx.bpmn_id}: '{params.get('status')}' is not a contract status",
             details={"known": [s.value for s in ContractStatus]},
         ) from None
-    contract = _contract(ctx, params.get("contract_id"))
+    contract = _contract(ctx, params.get("contract_id"), own_row=True)
     previous = set_status(ctx.session, contract, status)
     ctx.record_event("status_changed", details={"from": str(previous), "to": str(status)})
     return {"status": str(status), "previous": str(previous)}

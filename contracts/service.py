@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -314,9 +314,7 @@ def _require_complete_for_submission(contract: Contract) -> None:
         raise ValidationError(missing, "the contract is incomplete")
 
 
-def contract_by_number(
-    session: Session, number: str | None, *, with_tags: bool = True
-) -> Contract | None:
+def contract_by_number(session: Session, number: str | None) -> Contract | None:
     """Return the contract with this number, reusing one this session already holds.
 
     Workflow steps know contracts by business key; several listeners of one
@@ -324,16 +322,52 @@ def contract_by_number(
     """
     if not number:
         return None
-    for obj in session.identity_map.values():
-        if isinstance(obj, Contract) and obj.__dict__.get("number") == number:
-            return obj
-    query = select(Contract).where(Contract.number == number)
-    if not with_tags:
-        query = query.options(lazyload(Contract.tag_rows))
-    contract = session.scalars(query).first()
+    held = held_contract(session, number)
+    if held is not None:
+        return held
+    contract = session.scalars(select(Contract).where(Contract.number == number)).first()
     if contract is not None:
         hold(session, contract)
     return contract
+
+
+def held_contract(session: Session, number: str) -> Contract | None:
+    """Return the contract with this number if this session already holds it (no query)."""
+    for obj in session.identity_map.values():
+        if isinstance(obj, Contract) and obj.__dict__.get("number") == number:
+            return obj
+    return None
+
+
+@dataclass(frozen=True)
+class ContractSummary:
+    """What a one-line mention of a contract shows (notification texts, mail subjects)."""
+
+    number: str
+    title: str
+    amount: Decimal
+    currency: str
+
+
+_SUMMARY = select(Contract.number, Contract.title, Contract.amount, Contract.currency).where(
+    Contract.number == bindparam("number")
+)
+
+
+def contract_summary(session: Session, number: str | None) -> ContractSummary | None:
+    """Number, title and amount of a contract, without loading the contract object.
+
+    A step that only mentions a contract (a new task's notification) needs four
+    columns; the full object brings its type, department, counterparty, owner and
+    tags along, several times the cost of the step's other reads.
+    """
+    if not number:
+        return None
+    contract = held_contract(session, number)
+    if contract is not None:
+        return ContractSummary(contract.number, contract.title, contract.amount, contract.currency)
+    row = session.connection().execute(_SUMMARY, {"number": number}).first()
+    return None if row is None else ContractSummary(*row)
 
 
 def hold(session: Session, contract: Contract) -> Contract:
