@@ -409,6 +409,9 @@ def complete_task(
     """Validate the form data and complete the task; the workflow runs to its next wait."""
     task = _actionable(session, task_id, actor)
     clean = forms.validate(task.form_schema, data)
+    # Loaded before the step, so the step's operators and listeners find it in the
+    # session; they change it through the session, so it is current afterwards.
+    contract = _contract_of(session, task)
     decision = clean.get("decision") or clean.get("action")
     action = DECISION_ACTIONS.get(
         str(clean.get("decision")), REVISION_ACTIONS.get(str(clean.get("action")), "task_completed")
@@ -424,9 +427,6 @@ def complete_task(
         comment=comment,
     )
     _audit(session, "task.complete", actor, task_id, decision=decision)
-    # The step flushed and the operators changed the contract through this
-    # session, so the identity map already holds its current row: no refresh.
-    contract = _contract_of(session, task)
     return TaskView(task=task, contract=contract)
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -150,11 +150,16 @@ def submit_contract(
     return contract
 
 
+# Loading one contract: its tags come in the same statement (a list of contracts
+# keeps the mapping's separate SELECT ... IN for them).
+ONE_CONTRACT = (joinedload(Contract.tag_rows),)
+
+
 def get_contract(
     session: Session, contract_id: int, actor: Actor, *, audit_view: bool = True
 ) -> Contract:
     """Return a contract the actor may see (404 when it doesn't exist or is hidden)."""
-    contract = session.get(Contract, contract_id)
+    contract = session.get(Contract, contract_id, options=ONE_CONTRACT)
     if contract is None or not access.can_see(session, actor.user, contract):
         raise ContractNotFoundError(f"contract {contract_id} does not exist")
     if audit_view:
@@ -325,7 +330,8 @@ def contract_by_number(session: Session, number: str | None) -> Contract | None:
     held = held_contract(session, number)
     if held is not None:
         return held
-    contract = session.scalars(select(Contract).where(Contract.number == number)).first()
+    query = select(Contract).where(Contract.number == number).options(*ONE_CONTRACT)
+    contract = session.scalars(query).unique().first()
     if contract is not None:
         hold(session, contract)
     return contract
