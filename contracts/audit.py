@@ -27,15 +27,18 @@ def record(
     object_id: Any = None,
     ip: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append one entry whose hash covers its fields and the previous entry's hash.
 
-    The head row is locked by an UPDATE before its hash is read, so two
+    The head row is locked before the entry is chained to its hash, so two
     concurrent appenders (on PostgreSQL or SQLite) never chain to the same
-    predecessor. Entries are written with Core inserts: no ORM flush.
+    predecessor. Usually one guarded UPDATE both locks and moves the head: it
+    expects the hash this process saw last. When another process appended since
+    (or that append was rolled back) it matches no row, and the append locks the
+    head first and reads its hash. Entries are Core inserts: no ORM flush.
     """
     connection = session.connection()
-    previous = _lock_head(session, connection)
+    database = str(connection.engine.url)
     fields = {
         "at": clock.now().replace(microsecond=0),
         "actor": actor,
@@ -44,14 +47,23 @@ def record(
         "object_id": None if object_id is None else str(object_id),
         "ip": ip,
         "details": details,
-        "prev_hash": previous,
+        "prev_hash": _last_seen.get(database),
     }
-    entry = AuditEntry(**fields)
-    entry.hash = entry_hash(entry)
-    connection.execute(_INSERT_ENTRY, {**fields, "hash": entry.hash})
-    connection.execute(_SET_HEAD_HASH, {"last_hash": entry.hash})
-    return entry
+    expected = fields["prev_hash"]
+    digest = _digest(fields) if expected is not None else ""
+    moved = bool(digest) and (
+        connection.execute(_MOVE_HEAD, {"expected": expected, "last_hash": digest}).rowcount == 1
+    )
+    if not moved:
+        fields["prev_hash"] = _lock_head(session, connection)
+        digest = _digest(fields)
+        connection.execute(_SET_HEAD_HASH, {"last_hash": digest})
+    connection.execute(_INSERT_ENTRY, {**fields, "hash": digest})
+    _last_seen[database] = digest
 
+
+# The newest hash this process appended, per database (a hint, checked by the UPDATE).
+_last_seen: dict[str, str] = {}
 
 # Core statements on the session's connection: the log is append-only and never read
 # back through the session, so the ORM's bookkeeping would be pure overhead here.
@@ -64,6 +76,11 @@ _LOCK_HEAD = (
     .where(_HEAD.c.id == 1)
     .values(last_id=_HEAD.c.last_id + 1)
     .returning(_HEAD.c.last_hash)
+)
+_MOVE_HEAD = (
+    _HEAD.update()
+    .where(_HEAD.c.id == 1, _HEAD.c.last_hash == bindparam("expected"))
+    .values(last_id=_HEAD.c.last_id + 1, last_hash=bindparam("last_hash"))
 )
 
 
@@ -82,16 +99,31 @@ def _lock_head(session: Session, connection: Connection) -> str:
 
 def entry_hash(entry: AuditEntry) -> str:
     """Return the SHA-256 over an entry's content and its predecessor's hash."""
-    body = json.dumps(
+    return _digest(
         {
-            "at": entry.at.isoformat(),
+            "at": entry.at,
             "actor": entry.actor,
             "action": entry.action,
             "object_type": entry.object_type,
             "object_id": entry.object_id,
             "ip": entry.ip,
             "details": entry.details,
-            "prev": entry.prev_hash,
+            "prev_hash": entry.prev_hash,
+        }
+    )
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    body = json.dumps(
+        {
+            "at": fields["at"].isoformat(),
+            "actor": fields["actor"],
+            "action": fields["action"],
+            "object_type": fields["object_type"],
+            "object_id": fields["object_id"],
+            "ip": fields["ip"],
+            "details": fields["details"],
+            "prev": fields["prev_hash"],
         },
         sort_keys=True,
         separators=(",", ":"),

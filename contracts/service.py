@@ -155,6 +155,9 @@ def submit_contract(
 ONE_CONTRACT = (joinedload(Contract.tag_rows),)
 
 
+_BY_NUMBER = select(Contract).where(Contract.number == bindparam("number")).options(*ONE_CONTRACT)
+
+
 def get_contract(
     session: Session, contract_id: int, actor: Actor, *, audit_view: bool = True
 ) -> Contract:
@@ -330,8 +333,7 @@ def contract_by_number(session: Session, number: str | None) -> Contract | None:
     held = held_contract(session, number)
     if held is not None:
         return held
-    query = select(Contract).where(Contract.number == number).options(*ONE_CONTRACT)
-    contract = session.scalars(query).unique().first()
+    contract = session.scalars(_BY_NUMBER, {"number": number}).unique().first()
     if contract is not None:
         hold(session, contract)
     return contract

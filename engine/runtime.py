@@ -349,15 +349,15 @@ def load_instance(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
+# One statement: a task has one or two candidates, so joining them is cheaper than
+# the separate SELECT its default (selectin) loading would cost. Built once: the
+# options cost a tenth of the load when built per call.
+_TASK_WITH_INSTANCE = (joinedload(HumanTask.instance), joinedload(HumanTask.candidates))
+
+
 def get_human_task(session: Session, task_id: int) -> HumanTask:
     # Served from the session when the request already loaded it (no second query).
-    task = session.get(
-        HumanTask,
-        task_id,
-        # One statement: a task has one or two candidates, so joining them is cheaper
-        # than the separate SELECT its default (selectin) loading would cost.
-        options=[joinedload(HumanTask.instance), joinedload(HumanTask.candidates)],
-    )
+    task = session.get(HumanTask, task_id, options=_TASK_WITH_INSTANCE)
     if task is None:
         raise NotFoundError(f"task {task_id} does not exist", details={"task_id": task_id})
     return task

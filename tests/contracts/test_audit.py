@@ -88,3 +88,28 @@ def test_concurrent_appenders_never_fork_the_chain(app):
         assert report.ok, report
         hashes = db.session.scalars(select(AuditEntry.prev_hash)).all()
         assert len(hashes) == len(set(hashes))  # no two entries share a predecessor
+
+
+def test_chain_holds_after_a_rolled_back_append_and_another_writer(app):
+    with app.app_context():
+        audit.record(db.session, "test.first", actor="x")
+        db.session.commit()
+        # Rolled back: the hash this process saw last never reached the database.
+        audit.record(db.session, "test.lost", actor="x")
+        db.session.rollback()
+        audit.record(db.session, "test.second", actor="x")
+        db.session.commit()
+        # Another process appends; this one still remembers the head before that.
+        remembered = dict(audit._last_seen)
+        audit.record(db.session, "test.elsewhere", actor="y")
+        db.session.commit()
+        audit._last_seen.update(remembered)
+        audit.record(db.session, "test.third", actor="x")
+        db.session.commit()
+
+        report = audit.verify_chain(db.session)
+        assert report.ok, report
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        actions = [e.action for e in entries if e.action.startswith("test.")]
+        assert actions == ["test.first", "test.second", "test.elsewhere", "test.third"]
+        assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
