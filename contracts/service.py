@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defaultload, joinedload
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -22,6 +22,7 @@ from contracts.models import (
     ContractType,
     Counterparty,
     Department,
+    User,
 )
 from contracts.money import to_cny
 from contracts.numbering import next_contract_number
@@ -151,8 +152,12 @@ def submit_contract(
 
 
 # Loading one contract: its tags come in the same statement (a list of contracts
-# keeps the mapping's separate SELECT ... IN for them).
-ONE_CONTRACT = (joinedload(Contract.tag_rows),)
+# keeps the mapping's separate SELECT ... IN for them); its owner comes without
+# the owner's department, which nothing shown with a contract uses.
+ONE_CONTRACT = (
+    joinedload(Contract.tag_rows),
+    defaultload(Contract.owner).lazyload(User.department),
+)
 
 
 _BY_NUMBER = select(Contract).where(Contract.number == bindparam("number")).options(*ONE_CONTRACT)
