@@ -18,6 +18,7 @@ Contract creation and the approver's inbox listing are measured separately.
 
     .venv/bin/python bench/approval_throughput.py --n 500
     .venv/bin/python bench/approval_throughput.py --n 500 --json
+    .venv/bin/python bench/approval_throughput.py --n 500 --repeat 5   # median of 5 runs
     .venv/bin/python bench/approval_throughput.py --n 300 --scenario mix --breakdown
     .venv/bin/python bench/approval_throughput.py --n 200 --only platform --profile /tmp/p.prof
 """
@@ -728,7 +729,7 @@ class Breakdown:
 
     TARGETS = (
         ("contracts.audit", "record", "audit.record (hash chain)"),
-        ("contracts.inbox", "_contract_of", "inbox: reload contract after step"),
+        ("contracts.inbox", "_contract_of", "inbox: load the task's contract"),
         ("contracts.inbox", "list_tasks", "inbox.list_tasks (own code)"),
         ("contracts.forms", "FormLibrary.validate", "form validation (jsonschema)"),
         ("contracts.service", "get_contract", "service.get_contract (own code)"),
@@ -932,12 +933,34 @@ def render(report: dict[str, Any]) -> str:
                 f"ratio platform / ceiling = {sc['ratio']:.3f} ({verdict} target 0.7); "
                 f"counting the inbox listing too: {sc['ratio_with_inbox']:.3f}"
             )
+        if "ratios" in sc:
+            runs = ", ".join(f"{r:.3f}" for r in sc["ratios"])
+            verdict = "meets" if sc["ratio_median"] >= 0.7 else "BELOW"
+            lines.append(
+                f"ratio over {len(sc['ratios'])} runs: {runs}; median {sc['ratio_median']:.3f} "
+                f"({verdict} target 0.7; the table above is the median run)"
+            )
         if "platform_breakdown_ms" in sc:
             lines.append("where a platform request's time goes:")
             lines.append(render_breakdown(sc["platform_breakdown_ms"]))
     lines.append("")
     lines.append(f"total wall time {report['wall_s']:.1f} s")
     return "\n".join(lines)
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median ratio, with every run's ratio beside it.
+
+    On a shared VM one run's ratio moves by up to +-0.1 with the neighbours' load;
+    the median of several runs is the figure to compare.
+    """
+    if len(runs) == 1 or "ratio" not in runs[0]:
+        return runs[0]
+    ordered = sorted(runs, key=lambda run: run["ratio"])
+    median = dict(ordered[(len(ordered) - 1) // 2])
+    median["ratios"] = [run["ratio"] for run in runs]
+    median["ratio_median"] = round(statistics.median(median["ratios"]), 3)
+    return median
 
 
 def _breakdown(args: argparse.Namespace) -> Breakdown | None:
@@ -971,6 +994,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time the platform's parts (exclusive ms per request by component)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each scenario this many times (fresh databases); report the median run",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
 
@@ -983,28 +1012,40 @@ def main(argv: list[str] | None = None) -> int:
         template = build_template_db(workdir) if "platform" in only else workdir / "none.db"
         scenarios: dict[str, Any] = {}
         warm = 10**6  # warm-up cases get indexes of their own
+        wanted = []
         if args.scenario in ("mix", "both"):
-            scenarios["mix"] = run_scenario(
-                "mix",
-                mixed_cases(args.n, args.seed),
-                mixed_cases(args.warmup, args.seed + 1, start=warm),
-                template,
-                workdir,
-                only,
-                profiler,
-                _breakdown(args),
+            wanted.append(
+                (
+                    "mix",
+                    "mix",
+                    mixed_cases(args.n, args.seed),
+                    mixed_cases(args.warmup, args.seed + 1, start=warm),
+                )
             )
         if args.scenario in ("fixed", "both"):
-            scenarios["fixed_2m_sales"] = run_scenario(
-                "fixed",
-                fixed_cases(args.fixed_n),
-                fixed_cases(args.warmup, start=warm),
-                template,
-                workdir,
-                only,
-                profiler,
-                _breakdown(args),
+            wanted.append(
+                (
+                    "fixed_2m_sales",
+                    "fixed",
+                    fixed_cases(args.fixed_n),
+                    fixed_cases(args.warmup, start=warm),
+                )
             )
+        for key, name, cases, warmup in wanted:
+            runs = [
+                run_scenario(
+                    f"{name}-{r}" if args.repeat > 1 else name,
+                    cases,
+                    warmup,
+                    template,
+                    workdir,
+                    only,
+                    profiler,
+                    _breakdown(args),
+                )
+                for r in range(args.repeat)
+            ]
+            scenarios[key] = _median_run(runs)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -1017,6 +1058,7 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
             "seed": args.seed,
             "scenario": args.scenario,
+            "repeat": args.repeat,
         },
         "scenarios": scenarios,
         "wall_s": round(time.perf_counter() - began, 1),
