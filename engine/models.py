@@ -81,10 +81,10 @@ class HumanTask(Base):
     """A ready (or finished) user task, mirrored out of the workflow for the inbox."""
 
     __tablename__ = "human_task"
-    __table_args__ = (
-        Index("ix_human_task_status_assignee", "status", "assignee"),
-        Index("ix_human_task_instance_status", "instance_id", "status"),
-    )
+    # Lists and counts of tasks read inbox_entry (contracts/inbox_entries.py); here only
+    # the instance's own tasks are looked up. Every further index costs each step a
+    # B-tree write per task created or completed.
+    __table_args__ = (Index("ix_human_task_instance_status", "instance_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
@@ -96,10 +96,10 @@ class HumanTask(Base):
     assignee: Mapped[str | None] = mapped_column(String(80))
     form_schema: Mapped[str | None] = mapped_column(String(200))
     form_ui_schema: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
-    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    due_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
-    completed_by: Mapped[str | None] = mapped_column(String(80), index=True)
+    completed_by: Mapped[str | None] = mapped_column(String(80))
 
     instance: Mapped[ProcessInstance] = relationship()
     candidates: Mapped[list[HumanTaskCandidate]] = relationship(
@@ -120,9 +120,8 @@ class HumanTaskCandidate(Base):
 
     __tablename__ = "human_task_candidate"
     __table_args__ = (
-        Index("ix_human_task_candidate_group", "group_name", "task_id"),
-        Index("ix_human_task_candidate_user", "username", "task_id"),
-        # "May I claim this ready task?" is one probe from the task's side.
+        # "May I claim this ready task?" is one probe from the task's side. (Who may see
+        # which tasks is answered by inbox_entry, not by searching candidates.)
         Index("ix_human_task_candidate_task", "task_id", "group_name", "username"),
     )
 
