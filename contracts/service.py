@@ -128,6 +128,7 @@ def submit_contract(
             "sla_escalation_period": settings.sla_escalation_period,
         },
         actor=actor.username,
+        history=("submitted",),
     )
     # Changed after the start, in one UPDATE of the contract row.
     write_contract(
@@ -137,7 +138,6 @@ def submit_contract(
         updated_at=clock.now(),
         process_instance_id=instance.id,
     )
-    runtime.record_event(session, instance.id, "submitted", actor=actor.username)
     audit.record(
         session,
         "contract.submit",
