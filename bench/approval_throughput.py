@@ -302,7 +302,7 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
 ) -> Runner:
     from sqlalchemy import event, select
 
-    from contracts import inbox, service
+    from contracts import accounts, inbox, service
     from contracts.actor import Actor
     from contracts.forms import FormLibrary
     from contracts.models import Contract, ContractStatus, User
@@ -340,7 +340,10 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
                 if profiler is not None and timings is not None:
                     profiler.enable()
                 try:
-                    actor = Actor(session.get(User, user_ids[username]), ip="127.0.0.1")
+                    # What the web app's user loader does on every request.
+                    user = accounts.signed_in_user(session, user_ids[username])
+                    assert user is not None
+                    actor = Actor(user, ip="127.0.0.1")
                     result = use_case(actor)
                     session.commit()
                 except BaseException:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from contracts.errors import AuthenticationError, LoginThrottledError, ValidationError
 from contracts.models import ApiToken, User
@@ -85,6 +85,17 @@ class LoginThrottle:
     def _recent(self, key: tuple[str, str]) -> list[float]:
         cutoff = time.monotonic() - FAILURE_WINDOW_S
         return [t for t in self._failures.get(key, []) if t > cutoff]
+
+
+# The signed-in user is loaded on every request; their department (a joined row) is
+# shown on two forms only, which load it when they ask.
+_SIGNED_IN = (lazyload(User.department),)
+
+
+def signed_in_user(session: Session, user_id: int) -> User | None:
+    """The active user a login session belongs to (None once deactivated or deleted)."""
+    user = session.get(User, user_id, options=_SIGNED_IN)
+    return user if user is not None and user.active else None
 
 
 def authenticate(

@@ -87,8 +87,7 @@ def install(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return accounts.signed_in_user(db.session, int(user_id))
 
     @login_manager.request_loader
     def _load_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
