@@ -316,7 +316,7 @@ def start_instance(
     """Start the newest version of a process with initial data and run it to its first wait.
 
     `history` names actions of the actor that led to the start (e.g. 'submitted'); they
-    head the instance's history, written with the start's own lines.
+    follow the 'started' line, written in the same INSERT as the start's own lines.
     """
     definition = latest_definition(session, key)
     assert definition is not None
@@ -342,9 +342,9 @@ def start_instance(
     make_transient_to_detached(instance)
     session.add(instance)
     step = Step(session, instance, actor, operators, fresh_data=data)
+    step.record("started", details={"definition": key, "version": definition.version})
     for action in history:
         step.record(action)
-    step.record("started", details={"definition": key, "version": definition.version})
     wf.run_engine_steps(step.workflow)
     return step.save()
 
