@@ -81,9 +81,9 @@ class HumanTask(Base):
     """A ready (or finished) user task, mirrored out of the workflow for the inbox."""
 
     __tablename__ = "human_task"
-    # Lists and counts of tasks read inbox_entry (contracts/inbox_entries.py); here only
-    # the instance's own tasks are looked up. Every further index costs each step a
-    # B-tree write per task created or completed.
+    # Lists and counts of tasks are the application's own projection (fed through
+    # human_task_write_listeners); here only an instance's own tasks are looked up.
+    # Every further index costs each step a B-tree write per task created or completed.
     __table_args__ = (Index("ix_human_task_instance_status", "instance_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,8 +120,8 @@ class HumanTaskCandidate(Base):
 
     __tablename__ = "human_task_candidate"
     __table_args__ = (
-        # "May I claim this ready task?" is one probe from the task's side. (Who may see
-        # which tasks is answered by inbox_entry, not by searching candidates.)
+        # "May I claim this ready task?" is one probe from the task's side. (Which tasks a
+        # group or user may take is the application's projection, not a candidate search.)
         Index("ix_human_task_candidate_task", "task_id", "group_name", "username"),
     )
 
