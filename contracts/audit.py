@@ -49,11 +49,15 @@ def record(
         "details": details,
         "prev_hash": _last_seen.get(database),
     }
-    expected = fields["prev_hash"]
-    digest = _digest(fields) if expected is not None else ""
-    moved = bool(digest) and (
-        connection.execute(_MOVE_HEAD, {"expected": expected, "last_hash": digest}).rowcount == 1
-    )
+    moved = False
+    if fields["prev_hash"] is not None:
+        digest = _digest(fields)
+        moved = (
+            connection.execute(
+                _MOVE_HEAD, {"expected": fields["prev_hash"], "last_hash": digest}
+            ).rowcount
+            == 1
+        )
     if not moved:
         fields["prev_hash"] = _lock_head(session, connection)
         digest = _digest(fields)
