@@ -13,7 +13,7 @@ from tests.factories import DEMO_PASSWORD, contract_payload
 
 pytestmark = pytest.mark.e2e
 
-MIWG = REPO_ROOT.parent / "shared" / "bpmn-corpus" / "miwg"
+MIWG = REPO_ROOT / "tests" / "fixtures" / "bpmn-corpus" / "miwg"
 FRONTEND_SRC = REPO_ROOT / "webui" / "frontend"
 DIST = REPO_ROOT / "webui" / "static" / "dist"
 

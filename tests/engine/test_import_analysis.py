@@ -12,7 +12,7 @@ from engine.lint import LintContext
 from engine.spiff.parser import NotXmlError
 from tests.engine.conftest import review_bundle
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bpmn-corpus" / "miwg"
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "bpmn-corpus" / "miwg"
 LINT = LintContext(operators=frozenset({"test/Record"}), groups=frozenset({"reviewers"}))
 
 

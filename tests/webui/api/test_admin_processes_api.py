@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 PROCESSES = ROOT / "processes"
-CORPUS = ROOT / ".." / "shared" / "bpmn-corpus" / "miwg"
+CORPUS = ROOT / "tests" / "fixtures" / "bpmn-corpus" / "miwg"
 
 
 def _bundle(**replace: str) -> dict[str, str]:
