@@ -1,4 +1,4 @@
-"""The JSON REST API under /api/v1 (see shared/API.md and /api/v1/openapi.json)."""
+"""The JSON REST API under /api/v1 (see docs/api-contract.md and /api/v1/openapi.json)."""
 
 from __future__ import annotations
 
