@@ -89,6 +89,26 @@ def may_edit(user: User, contract: Contract) -> bool:
     return contract.owner_id == user.id or can_write_department(user, contract.department_id)
 
 
+def may_mark_signed(user: User, contract: Contract) -> bool:
+    """The manager of the contract's department, legal or an admin may record its signature.
+
+    The drafter may not: marking one's own contract signed would let the person who
+    wrote it also vouch that the other side signed it.
+    """
+    if user.has_role(Role.ADMIN, Role.LEGAL):
+        return True
+    return user.has_role(Role.DEPT_MANAGER) and user.department_id == contract.department_id
+
+
+def require_mark_signed(user: User, contract: Contract) -> None:
+    if not may_mark_signed(user, contract):
+        raise PermissionDeniedError(
+            f"only the manager of the contract's department, legal or an admin may mark "
+            f"contract {contract.number} signed",
+            details={"required": ["dept_manager of its department", "legal", "admin"]},
+        )
+
+
 def require_edit(user: User, contract: Contract) -> None:
     if not may_edit(user, contract):
         raise PermissionDeniedError(f"you may not change contract {contract.number}")

@@ -52,7 +52,7 @@ def activate_contract(
 ) -> Contract:
     """Mark an approved (or out-for-signature) contract signed: `active`, lifecycle started."""
     contract = get_contract(session, contract_id, actor, audit_view=False)
-    access.require_edit(actor.user, contract)
+    access.require_mark_signed(actor.user, contract)
     if contract.status not in (ContractStatus.APPROVED, ContractStatus.OUT_FOR_SIGNATURE):
         raise ContractStateError(
             f"contract {contract.number} is {contract.status}; only an approved contract "

@@ -72,7 +72,7 @@ def test_activating_an_approved_sales_contract_through_the_api_starts_it(app, ap
         contract = alice.create_contract(amount="50000.00", counterparty="Initech")
         alice.submit(contract["id"])
         api("bob").approve(contract["id"])
-        activated = alice.post(f"/api/v1/contracts/{contract['id']}/activate")
+        activated = api("bob").post(f"/api/v1/contracts/{contract['id']}/activate")
         assert activated.status_code == 200, activated.get_json()
         assert activated.get_json()["status"] == "active"
         deliver(app)
@@ -90,6 +90,6 @@ def test_activating_a_purchase_contract_calls_no_crm(app, api, remote):
     )
     frank.submit(contract["id"])
     api("grace").approve(contract["id"])
-    assert frank.post(f"/api/v1/contracts/{contract['id']}/activate").status_code == 200
+    assert api("grace").post(f"/api/v1/contracts/{contract['id']}/activate").status_code == 200
     deliver(app)
     assert remote.requests == []

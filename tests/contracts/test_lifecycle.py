@@ -39,7 +39,7 @@ def active(app, api):
         contract = api("alice").create_contract(**payload)
         api("alice").submit(contract["id"])
         api("bob").approve(contract["id"])
-        response = api("alice").post(f"/api/v1/contracts/{contract['id']}/activate")
+        response = api("bob").post(f"/api/v1/contracts/{contract['id']}/activate")
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["status"] == "active"
         return {"id": contract["id"], "expiry": date.fromisoformat(payload["expiry_date"])}
@@ -256,18 +256,18 @@ def test_activation_refuses_a_past_expiry_and_a_notice_longer_than_the_term(app,
     )
     api("alice").submit(long_notice["id"])
     api("bob").approve(long_notice["id"])
-    response = api("alice").post(f"/api/v1/contracts/{long_notice['id']}/activate")
+    response = api("bob").post(f"/api/v1/contracts/{long_notice['id']}/activate")
     assert response.status_code == 422
     assert "notice_days" in response.get_json()["error"]["details"]
 
     with time_machine.travel(datetime.combine(today + timedelta(days=25), datetime.min.time())):
-        response = api("alice").post(f"/api/v1/contracts/{long_notice['id']}/activate")
+        response = api("bob").post(f"/api/v1/contracts/{long_notice['id']}/activate")
     assert response.status_code == 422
     assert "expiry_date" in response.get_json()["error"]["details"]
     assert status(api, long_notice["id"]) == "approved"
 
     draft = api("alice").create_contract(amount="500.00")
-    response = api("alice").post(f"/api/v1/contracts/{draft['id']}/activate")
+    response = api("bob").post(f"/api/v1/contracts/{draft['id']}/activate")
     assert response.status_code == 409
 
 

@@ -24,31 +24,45 @@ def signed_in(app, username: str) -> Browser:
     return browser
 
 
-def test_an_editor_activates_an_approved_contract_from_its_page(app, api, approved):
-    alice = signed_in(app, "alice")
-    page = text(alice.get(f"/contracts/{approved['id']}"))
+def test_the_department_manager_activates_an_approved_contract_from_its_page(app, api, approved):
+    bob = signed_in(app, "bob")
+    page = text(bob.get(f"/contracts/{approved['id']}"))
     assert "Mark signed and activate" in page
     assert f'action="/contracts/{approved["id"]}/activate"' in page
 
-    response = alice.post(f"/contracts/{approved['id']}/activate")
+    response = bob.post(f"/contracts/{approved['id']}/activate")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/contracts/{approved['id']}")
     assert api("alice").get(f"/api/v1/contracts/{approved['id']}").get_json()["status"] == "active"
-    page = text(alice.get(f"/contracts/{approved['id']}"))
+    page = text(bob.get(f"/contracts/{approved['id']}"))
     assert "the contract is active and its expiry is watched" in page
     assert "Mark signed and activate" not in page  # active now: nothing left to activate
 
 
-def test_no_activate_button_on_a_draft_or_for_someone_who_may_not_edit(app, api, approved):
+def test_no_activate_button_on_a_draft(app, api, approved):
     draft = api("alice").create_contract()
     assert "Mark signed and activate" not in text(
-        signed_in(app, "alice").get(f"/contracts/{draft['id']}")
+        signed_in(app, "bob").get(f"/contracts/{draft['id']}")
     )
-    # Legal may read every contract but edits none.
-    carol = signed_in(app, "carol")
-    page = carol.get(f"/contracts/{approved['id']}")
-    assert page.status_code == 200
+
+
+def test_legal_may_mark_a_contract_signed(app, approved):
+    assert "Mark signed and activate" in text(
+        signed_in(app, "carol").get(f"/contracts/{approved['id']}")
+    )
+
+
+@pytest.mark.parametrize("username", ["alice", "grace", "dave"])
+def test_the_drafter_and_other_roles_may_not_mark_it_signed(app, api, approved, username):
+    """The drafter (alice), another department's manager and finance: no button, 403."""
+    page = signed_in(app, username).get(f"/contracts/{approved['id']}")
     assert "Mark signed and activate" not in text(page)
+    response = api(username).post(f"/api/v1/contracts/{approved['id']}/activate")
+    assert response.status_code in (403, 404)
+    if username == "alice":
+        assert response.status_code == 403
+        assert "may mark contract" in response.get_json()["error"]["message"]
+    assert api("bob").get(f"/api/v1/contracts/{approved['id']}").get_json()["status"] == "approved"
 
 
 @pytest.mark.parametrize(

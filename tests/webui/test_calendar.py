@@ -32,7 +32,7 @@ def activate(api):
         )
         api(drafter).submit(contract["id"])
         api(approver).approve(contract["id"])
-        response = api(drafter).post(f"/api/v1/contracts/{contract['id']}/activate")
+        response = api(approver).post(f"/api/v1/contracts/{contract['id']}/activate")
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 

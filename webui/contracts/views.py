@@ -116,7 +116,7 @@ def detail(contract_id: int) -> str:
         may_edit=_may_edit(contract),
         may_submit=contract.status == ContractStatus.DRAFT and _may_edit(contract),
         may_activate=contract.status in ACTIVATABLE_STATUSES
-        and access.may_edit(current_user, contract),
+        and access.may_mark_signed(current_user, contract),
     )
 
 
