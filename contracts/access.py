@@ -89,6 +89,19 @@ def may_edit(user: User, contract: Contract) -> bool:
     return contract.owner_id == user.id or can_write_department(user, contract.department_id)
 
 
+def edit_refusal(user: User, contract: Contract) -> str | None:
+    """Why this user may not edit this contract now: "permission", "status", or None.
+
+    Permission comes first: telling someone who may never edit it that the contract
+    is "in draft" would suggest they could once it changes.
+    """
+    if not may_edit(user, contract):
+        return "permission"
+    if contract.status not in EDITABLE_STATUSES:
+        return "status"
+    return None
+
+
 def may_mark_signed(user: User, contract: Contract) -> bool:
     """The manager of the contract's department, legal or an admin may record its signature.
 

@@ -231,6 +231,19 @@ def test_submitting_twice_flashes_the_conflict(browser_as):
     assert edit.status_code == 302 and "cannot edit" in text(alice.get(edit.location))
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_someone_who_may_not_edit_is_told_it_is_permission_not_status(browser_as, language):
+    """Finance may read alice's draft; the edit page must not say "it is Draft"."""
+    contract_id = browser_as("alice").create_contract()
+    dave = browser_as("dave")
+    edit = dave.get(f"/contracts/{contract_id}/edit", headers={"Accept-Language": language})
+    assert edit.status_code == 302
+    html = text(dave.get(edit.location, headers={"Accept-Language": language}))
+    expected = "may edit contract" if language == "en" else "可以编辑它"
+    assert expected in html
+    assert "cannot edit it now" not in html and "现在不能编辑" not in html
+
+
 def test_contract_list_filters_and_pages(browser_as):
     alice = browser_as("alice")
     for n in range(3):

@@ -124,7 +124,19 @@ def detail(contract_id: int) -> str:
 @login_required
 def edit(contract_id: int) -> tuple[str, int] | Response:
     contract = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
-    if not _may_edit(contract):
+    refusal = access.edit_refusal(current_user, contract)
+    if refusal == "permission":
+        flash(
+            _(
+                "Only its owner and the editors and managers of the %(department)s "
+                "department may edit contract %(number)s.",
+                department=contract.department.name,
+                number=contract.number,
+            ),
+            "error",
+        )
+        return redirect(url_for("contracts.detail", contract_id=contract_id))
+    if refusal == "status":
         flash(
             _(
                 "Contract %(number)s is %(status)s; you cannot edit it now.",
