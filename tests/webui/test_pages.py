@@ -163,6 +163,19 @@ def test_demo_banner_names_the_password(template_db, tmp_path):
     assert "demo-banner" in html and "demo1234" in html
 
 
+def test_demo_banner_lists_every_demo_user_in_the_readers_language(template_db, tmp_path):
+    from contracts.demo import USERS
+
+    path = tmp_path / "demo.db"
+    path.write_bytes(Path(template_db).read_bytes())
+    app = make_app(path, tmp_path, DEMO_MODE=True)
+    html = text(app.test_client().get("/login", headers={"Accept-Language": "zh-CN"}))
+    banner = html[html.index('class="demo-banner"') : html.index("</details>")]
+    for username in USERS:
+        assert f"<strong>{username}</strong>" in banner
+    assert "部门经理 · sales" in banner and "法务 · legal" in banner
+
+
 # --- contracts -----------------------------------------------------------------
 
 
