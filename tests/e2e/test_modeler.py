@@ -115,6 +115,24 @@ def test_modeler_draws_the_approval_process_and_its_spiff_properties(new_page):
     screenshot(page, "modeler-problem-on-diagram")
 
 
+@pytest.mark.parametrize("path", ["/admin/processes/routing", "/admin/processes/"])
+def test_the_editors_load_without_console_errors_or_failed_requests(new_page, path: str):
+    page = new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    sign_in(page, "admin")
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    if path.endswith("routing"):
+        wait_ready(page)
+    assert problems == []
+
+
 def test_dmn_threshold_changed_in_the_table_routes_new_contracts(new_page):
     page = new_page()
     sign_in(page, "admin")

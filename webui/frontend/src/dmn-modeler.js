@@ -64,10 +64,9 @@ async function main() {
   const { root, config, t } = pageRoot();
   setCsrfToken(config.csrfToken);
   const status = $("#dmn-status");
-  const modeler = new DmnModeler({
-    container: "#dmn-canvas",
-    common: { keyboard: { bindTo: window } },
-  });
+  // No keyboard.bindTo: dmn-js 17 binds shortcuts to its own container and logs an
+  // error for the old option on every page load.
+  const modeler = new DmnModeler({ container: "#dmn-canvas" });
   window.cfDmnModeler = modeler;
 
   const version = await findDmn(config);
