@@ -98,3 +98,12 @@ def test_admin_nav_only_for_process_admins(client: FlaskClient) -> None:
     client.post("/logout")
     login(client, "alice")
     assert 'href="/admin/processes/"' not in client.get("/inbox/").get_data(as_text=True)
+
+
+def test_the_admin_menus_name_what_each_import_imports(client: FlaskClient) -> None:
+    """One 'Import' imported contracts, another BPMN files: each now says which."""
+    login(client, "admin")
+    page = client.get("/admin/processes/").get_data(as_text=True)
+    links = re.findall(r"<a href=\"[^\"]+\"[^>]*>\s*([^<]+?)\s*</a>", page)
+    assert "Import contracts" in links and "Import BPMN" in links
+    assert "Import" not in links
