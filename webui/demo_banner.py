@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from flask_babel import gettext as _
 
 from contracts.demo import USERS
+from webui.contracts.template_helpers import role_label
 
 
 @dataclass(frozen=True)
@@ -17,27 +17,12 @@ class DemoAccount:
     department: str | None
 
 
-def _role_names() -> dict[str, str]:
-    return {
-        "viewer": _("viewer"),
-        "editor": _("drafter"),
-        "dept_manager": _("department manager"),
-        "legal": _("legal"),
-        "finance": _("finance"),
-        "executive": _("executive"),
-        "process_admin": _("process admin"),
-        "integrator": _("integrator"),
-        "admin": _("administrator"),
-    }
-
-
 def demo_accounts() -> list[DemoAccount]:
     """Every demo user with their roles in the reader's language (demo mode only)."""
     if not current_app.config["DEMO_MODE"]:
         return []
-    names = _role_names()
     return [
-        DemoAccount(username, " · ".join(names.get(str(r), str(r)) for r in roles), department)
+        DemoAccount(username, " · ".join(role_label(r) for r in roles), department)
         for username, (_display, roles, department) in USERS.items()
     ]
 

@@ -155,3 +155,16 @@ def test_chinese_from_the_browser_and_the_language_switch(app, browser_as, waiti
     bob.post("/inbox/language", {"locale": "en"})
     assert "Assigned to me" in text(bob.get("/inbox/", headers=zh))
     assert bob.post("/inbox/language", {"locale": "fr"}).status_code == 422
+
+
+def test_inbox_cards_carry_the_contract_title_and_the_groups_human_name(app, api):
+    contract = api("alice").create_contract(title="Booth at the fair", amount="48000.00")
+    api("alice").submit(contract["id"])
+    client = app.test_client()
+    client.post("/login", data={"username": "bob", "password": "demo1234"})
+    html = client.get("/inbox/").get_data(as_text=True)
+    card = html[html.index("Booth at the fair") - 400 :]
+    card = card[: card.index("</li>")]
+    assert 'class="task-name"' in card and ">Booth at the fair</a>" in card
+    assert "department manager · Sales" in card
+    assert "dept_manager:sales" not in card

@@ -47,6 +47,18 @@ EVENT_LABELS = {
     "task_completed": N_("Task completed"),
     "completed": N_("Completed"),
 }
+# Approver roles as people read them (candidate groups are `<role>` or `<role>:<department>`).
+ROLE_LABELS = {
+    "viewer": N_("viewer"),
+    "editor": N_("drafter"),
+    "dept_manager": N_("department manager"),
+    "legal": N_("legal"),
+    "finance": N_("finance"),
+    "executive": N_("executive"),
+    "process_admin": N_("process admin"),
+    "integrator": N_("integrator"),
+    "admin": N_("administrator"),
+}
 DECISION_LABELS = {
     "approve": N_("Approve"),
     "reject": N_("Reject"),
@@ -79,6 +91,19 @@ def event_label(action: Any) -> str:
     return gettext(label) if label else str(action).replace("_", " ").capitalize()
 
 
+def role_label(role: Any) -> str:
+    label = ROLE_LABELS.get(str(role))
+    return gettext(label) if label else str(role).replace("_", " ")
+
+
+def group_label(group: Any, department: str | None = None) -> str:
+    """A candidate group as people read it: `dept_manager:sales` -> "department manager · Sales"."""
+    role, _, code = str(group).partition(":")
+    if not code:
+        return role_label(role)
+    return f"{role_label(role)} · {department or code}"
+
+
 def decision_label(decision: Any) -> str:
     label = DECISION_LABELS.get(str(decision))
     return gettext(label) if label else str(decision)
@@ -104,5 +129,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(event_label, "event_label")
     app.add_template_filter(decision_label, "decision_label")
+    app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(group_label, "group_label")
     app.add_template_global(url_with, "url_with")
     app.add_template_global(current_locale, "current_locale")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import access, service
+from contracts import access, approval_progress, service
 from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from engine.errors import ConflictError
@@ -75,6 +75,7 @@ def index() -> str:
     return render_template(
         "contracts/list.html",
         page=page,
+        waiting=approval_progress.waiting_for(db.session, page.items),
         pages=pages,
         filters=filters,
         statuses=STATUSES,
@@ -108,11 +109,13 @@ def detail(contract_id: int) -> str:
     actor = current_actor()
     contract = service.get_contract(db.session, contract_id, actor)
     events = service.timeline(db.session, contract_id, actor)
+    progress = approval_progress.approval_progress(db.session, contract)
     db.session.commit()  # the view is audited
     return render_template(
         "contracts/detail.html",
         contract=contract,
         events=events,
+        progress=progress,
         may_edit=_may_edit(contract),
         may_submit=contract.status == ContractStatus.DRAFT and _may_edit(contract),
         may_activate=contract.status in ACTIVATABLE_STATUSES
