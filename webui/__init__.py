@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from webui.contracts import bp as contracts_bp
     from webui.documents import bp as documents_bp
     from webui.health import bp as health_bp
+    from webui.home import bp as home_bp
     from webui.imports import bp as imports_bp
     from webui.inbox import bp as inbox_bp
     from webui.templates_admin import bp as templates_admin_bp
@@ -124,3 +125,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(admin_connectors_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(home_bp)

@@ -93,11 +93,13 @@ def test_instance_page_knows_its_id(client: FlaskClient) -> None:
 
 
 def test_admin_nav_only_for_process_admins(client: FlaskClient) -> None:
+    # The top bar's Admin link opens the installation overview, which links the processes.
     login(client, "admin")
-    assert 'href="/admin/processes/"' in client.get("/inbox/").get_data(as_text=True)
+    assert 'href="/admin"' in client.get("/inbox/").get_data(as_text=True)
+    assert 'href="/admin/processes/"' in client.get("/admin").get_data(as_text=True)
     client.post("/logout")
     login(client, "alice")
-    assert 'href="/admin/processes/"' not in client.get("/inbox/").get_data(as_text=True)
+    assert 'href="/admin"' not in client.get("/inbox/").get_data(as_text=True)
 
 
 def test_the_admin_menus_name_what_each_import_imports(client: FlaskClient) -> None:

@@ -59,6 +59,19 @@ ROLE_LABELS = {
     "integrator": N_("integrator"),
     "admin": N_("administrator"),
 }
+INSTANCE_STATUS_LABELS = {
+    "running": N_("running"),
+    "completed": N_("completed"),
+    "suspended": N_("suspended"),
+    "terminated": N_("terminated"),
+    "error": N_("error"),
+}
+OUTBOX_STATUS_LABELS = {
+    "pending": N_("waiting to be sent"),
+    "delivered": N_("delivered"),
+    "failed": N_("failed, will retry"),
+    "dead": N_("failed for good"),
+}
 DECISION_LABELS = {
     "approve": N_("Approve"),
     "reject": N_("Reject"),
@@ -104,6 +117,16 @@ def group_label(group: Any, department: str | None = None) -> str:
     return f"{role_label(role)} · {department or code}"
 
 
+def instance_status_label(status: Any) -> str:
+    label = INSTANCE_STATUS_LABELS.get(str(status))
+    return gettext(label) if label else str(status)
+
+
+def outbox_status_label(status: Any) -> str:
+    label = OUTBOX_STATUS_LABELS.get(str(status))
+    return gettext(label) if label else str(status)
+
+
 def decision_label(decision: Any) -> str:
     label = DECISION_LABELS.get(str(decision))
     return gettext(label) if label else str(decision)
@@ -131,5 +154,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(decision_label, "decision_label")
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(group_label, "group_label")
+    app.add_template_filter(instance_status_label, "instance_status_label")
+    app.add_template_filter(outbox_status_label, "outbox_status_label")
     app.add_template_global(url_with, "url_with")
     app.add_template_global(current_locale, "current_locale")
