@@ -234,13 +234,12 @@ def seal_legacy(session: Session) -> AuditCheckpoint | None:
     count = session.scalar(select(func.count()).select_from(legacy.subquery())) or 0
     connection = session.connection()
     head = connection.execute(_HOLD_HEAD).first()
-    if head is None:
-        return None  # nothing was ever appended
-    connection.execute(
-        _HEAD.update()
-        .where(_HEAD.c.id == 1, _HEAD.c.signature.is_(None))
-        .values(signature=keys.head_signature(settings.key, head.last_hash))
-    )
+    if head is not None:
+        connection.execute(
+            _HEAD.update()
+            .where(_HEAD.c.id == 1, _HEAD.c.signature.is_(None))
+            .values(signature=keys.head_signature(settings.key, head.last_hash))
+        )
     if count == 0:
         return None
     newest = session.scalars(legacy.order_by(AuditEntry.id.desc()).limit(1)).one()
