@@ -21,8 +21,6 @@ ORGANISATION_WIDE = (
     Role.PROCESS_ADMIN,
     Role.INTEGRATOR,
 )
-_NotFound = TypeVar("_NotFound", bound=NotFoundError)
-
 DEPARTMENT_READERS = (Role.VIEWER, Role.EDITOR, Role.DEPT_MANAGER)
 DEPARTMENT_WRITERS = (Role.EDITOR, Role.DEPT_MANAGER)
 EDITABLE_STATUSES = (ContractStatus.DRAFT, ContractStatus.REJECTED)
@@ -37,6 +35,9 @@ def visible_contracts(user: User) -> ColumnElement[bool]:
         clauses.append(Contract.department_id == user.department_id)
     clauses.append(_is_candidate_on_contract(user))
     return or_(*clauses) if clauses else false()
+
+
+_NotFound = TypeVar("_NotFound", bound=NotFoundError)
 
 
 def hidden(error: _NotFound, object_type: str, object_id: object) -> _NotFound:

@@ -357,3 +357,72 @@ def test_the_audit_key_is_kept_outside_the_database(template_db, tmp_path):
         assert newest.key_id == keys.key_id(base64.b64decode(key_file.read_text()))
         db.session.remove()
         db.engine.dispose()
+
+
+def test_init_db_seals_an_older_installations_unkeyed_entries(tmp_path):
+    """An installation from before the keyed log: its entries verify after `init-db`."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from engine import clock
+    from webui.cli import upgrade_database
+    from webui.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "d9e3b7a5c2f1")
+    old = create_engine(url)
+    previous = audit.GENESIS
+    with old.begin() as connection:
+        for n in range(3):  # what the unkeyed version of `record` wrote
+            fields = {
+                "at": clock.now().replace(microsecond=0),
+                "actor": "carol",
+                "action": "document.download",
+                "object_type": "document",
+                "object_id": str(n),
+                "ip": None,
+                "details": {"n": n},
+                "prev_hash": previous,
+            }
+            digest = _plain(keys.entry_body(fields))
+            connection.execute(
+                text(
+                    "INSERT INTO audit_entry (at, actor, action, object_type, object_id, ip,"
+                    " details, prev_hash, hash) VALUES (:at, :actor, :action, :object_type,"
+                    " :object_id, :ip, :details, :prev_hash, :hash)"
+                ),
+                {
+                    **fields,
+                    "at": fields["at"].replace(tzinfo=None),
+                    "details": json.dumps(fields["details"]),
+                    "hash": digest,
+                },
+            )
+            previous = digest
+        connection.execute(
+            text("INSERT INTO audit_head (id, last_hash, last_id) VALUES (1, :h, 3)"),
+            {"h": previous},
+        )
+    old.dispose()
+
+    app = make_app(tmp_path / "old.db", tmp_path)
+    with app.app_context():
+        upgrade_database(app)
+        audit._last_seen.clear()
+        _append(db.session, ("alice", "document.upload"))
+
+        [seal] = db.session.scalars(select(AuditCheckpoint)).all()
+        assert (seal.kind, seal.entry_count) == ("seal", 3)
+        report = audit.verify_chain(db.session)
+        assert report.ok and report.checked == 4, report
+
+        db.session.execute(
+            update(AuditEntry).where(AuditEntry.object_id == "1").values(actor="alice")
+        )
+        db.session.commit()
+        report = audit.verify_chain(db.session)
+        assert not report.ok and report.first_bad_id == 2
+        db.session.remove()
+        db.engine.dispose()
