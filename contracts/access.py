@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from contracts.errors import PermissionDeniedError
 from contracts.models import Contract, ContractStatus, Role, User
+from engine.errors import AuditNote, NotFoundError
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance
 
 # Roles that see every department's contracts.
@@ -32,6 +35,19 @@ def visible_contracts(user: User) -> ColumnElement[bool]:
         clauses.append(Contract.department_id == user.department_id)
     clauses.append(_is_candidate_on_contract(user))
     return or_(*clauses) if clauses else false()
+
+
+_NotFound = TypeVar("_NotFound", bound=NotFoundError)
+
+
+def hidden(error: _NotFound, object_type: str, object_id: object) -> _NotFound:
+    """Mark a 404 for an object that exists but is not the actor's to see.
+
+    The client gets the same answer as for a missing id; the web layer records an
+    "access.denied" audit entry naming the object.
+    """
+    error.audit = AuditNote("access.denied", object_type, str(object_id), reason="hidden")
+    return error
 
 
 def can_see(session: Session, user: User, contract: Contract) -> bool:

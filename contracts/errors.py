@@ -10,6 +10,7 @@ engine.errors.ConflictError
  └── ContractStateError       contract_state     (not editable / not submittable now)
 AuthenticationError           authentication_failed (-> 401)
  └── LoginThrottledError      too_many_attempts    (-> 429)
+AuditKeyError                 audit_key            no or wrong audit key (-> 500)
 """
 
 from __future__ import annotations
@@ -49,3 +50,7 @@ class AuthenticationError(EngineError):
 
 class LoginThrottledError(AuthenticationError):
     code = "too_many_attempts"
+
+
+class AuditKeyError(EngineError):
+    code = "audit_key"

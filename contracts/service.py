@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -168,8 +168,11 @@ def get_contract(
 ) -> Contract:
     """Return a contract the actor may see (404 when it doesn't exist or is hidden)."""
     contract = session.get(Contract, contract_id, options=ONE_CONTRACT)
-    if contract is None or not access.can_see(session, actor.user, contract):
+    if contract is None:
         raise ContractNotFoundError(f"contract {contract_id} does not exist")
+    if not access.can_see(session, actor.user, contract):
+        error = ContractNotFoundError(f"contract {contract_id} does not exist")
+        raise access.hidden(error, "contract", contract_id)
     if audit_view:
         audit.record(
             session,
@@ -206,7 +209,11 @@ class Page:
 
 
 def list_contracts(session: Session, filters: ContractFilters, actor: Actor) -> Page:
-    """Return one page of the contracts the actor may see, newest first."""
+    """Return one page of the contracts the actor may see, newest first.
+
+    Audited as one "contract.list" entry per request (its filters, the total and the
+    ids shown), not one per row: a page is at most 100 rows.
+    """
     query = _filtered(select(Contract).where(access.visible_contracts(actor.user)), filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
@@ -214,12 +221,45 @@ def list_contracts(session: Session, filters: ContractFilters, actor: Actor) -> 
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     ).all()
+    used = {
+        name: str(value)
+        for name, value in asdict(filters).items()
+        if value not in (None, "") and name not in ("page", "per_page")
+    }
+    audit.record(
+        session,
+        "contract.list",
+        actor=actor.username,
+        object_type="contract",
+        ip=actor.ip,
+        details={
+            "filters": used,
+            "page": filters.page,
+            "per_page": filters.per_page,
+            "total": total,
+            "shown": [c.id for c in items],
+        },
+    )
     return Page(items=[c for c in items], total=total, page=filters.page, per_page=filters.per_page)
 
 
-def timeline(session: Session, contract_id: int, actor: Actor) -> list[InstanceEvent]:
-    """Return the approval history of a contract across all its process instances."""
+def timeline(
+    session: Session, contract_id: int, actor: Actor, *, audit_read: bool = True
+) -> list[InstanceEvent]:
+    """Return the approval history of a contract across all its process instances.
+
+    Audited as "contract.timeline" unless the caller's page already audits its view.
+    """
     contract = get_contract(session, contract_id, actor, audit_view=False)
+    if audit_read:
+        audit.record(
+            session,
+            "contract.timeline",
+            actor=actor.username,
+            object_type="contract",
+            object_id=contract.id,
+            ip=actor.ip,
+        )
     instance_ids = list(
         session.scalars(
             select(ProcessInstance.id).where(ProcessInstance.business_key == contract.number)

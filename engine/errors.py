@@ -16,7 +16,22 @@ conflict); the web layer maps the kind to an HTTP status, once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditNote:
+    """What the web layer records in the audit log when it answers with an error.
+
+    A lookup that hides an object the actor may not see raises a plain 404 with a
+    note, so the audit tells a hidden object from a missing one and the client can't.
+    """
+
+    action: str
+    object_type: str | None = None
+    object_id: str | None = None
+    reason: str | None = None
 
 
 class EngineError(Exception):
@@ -24,10 +39,13 @@ class EngineError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(
+        self, message: str, *, details: Any = None, audit: AuditNote | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.audit = audit
 
 
 class InvalidInputError(EngineError):

@@ -21,6 +21,8 @@ def make_app(db_path: Path, instance_dir: Path, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "INSTANCE_DIR": instance_dir,
         "SECRET_KEY": "test-secret",
+        # One audit key for the template database and every copy of it.
+        "AUDIT_KEY": "dGVzdC1hdWRpdC1rZXktMzItYnl0ZXMtbG9uZy4uLi4=",
         "WTF_CSRF_ENABLED": False,
         "TICKER_ENABLED": False,
     }

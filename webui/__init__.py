@@ -19,6 +19,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config))
 
     db.init_app(app)
+    from webui.audit import install_audit
+
+    install_audit(app)
     login_manager.init_app(app)
     csrf.init_app(app)
 

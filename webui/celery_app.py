@@ -23,6 +23,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery.config_from_object(app.config["CELERY"])
     celery.set_default()
     import engine.jobs  # noqa: F401  (registers the engine's tasks)
+    import webui.audit  # noqa: F401  (registers the audit checkpoint task)
 
     app.extensions["celery"] = celery
     return celery

@@ -15,6 +15,7 @@ def upgrade_database(app: Flask) -> None:
     """Run the Alembic migrations to head, reference data, and deploy shipped processes."""
     from alembic import command
 
+    from contracts import audit
     from contracts.reference_data import ensure_reference_data
     from contracts.templates.library import load_template_library
     from engine.definitions import deploy_directory
@@ -25,6 +26,8 @@ def upgrade_database(app: Flask) -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
+    # Entries hashed before the log was keyed are sealed once, with the audit key.
+    audit.seal_legacy(db.session)
     ensure_reference_data(db.session)
     load_template_library(db.session, REPO_ROOT / "templates" / "contracts")
     deploy_directory(db.session, app.config["PROCESSES_DIR"], actor="system")
@@ -86,6 +89,54 @@ def rotate_master_key_command() -> None:
     click.echo(rotate_master_key())
 
 
+@click.group("audit")
+def audit_group() -> None:
+    """Verify the audit log, sign a checkpoint, seal entries from before the audit key."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Walk the whole audit log: print ok, or the first broken entry (exit code 1)."""
+    from contracts import audit
+
+    report = audit.verify_chain(db.session)
+    db.session.rollback()
+    click.echo(report.describe())
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@audit_group.command("checkpoint")
+@with_appcontext
+def audit_checkpoint_command() -> None:
+    """Sign the audit log's current count and head now."""
+    from contracts import audit
+
+    written = audit.checkpoint(db.session, force=True)
+    db.session.commit()
+    click.echo(
+        f"checkpoint #{written.id}: {written.entry_count} entries"
+        if written
+        else "the audit log is empty; nothing to sign"
+    )
+
+
+@audit_group.command("seal")
+@with_appcontext
+def audit_seal_command() -> None:
+    """Seal the entries hashed before the log was keyed (init-db does this itself)."""
+    from contracts import audit
+
+    sealed = audit.seal_legacy(db.session)
+    db.session.commit()
+    click.echo(
+        f"sealed {sealed.entry_count} unkeyed entries (checkpoint #{sealed.id})"
+        if sealed
+        else "nothing to seal"
+    )
+
+
 # Everything after the command name goes to Celery untouched (--concurrency, -Q, --loglevel...).
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
 
@@ -119,6 +170,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(deploy_processes_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(audit_group)
 
 
 def _create_app() -> Flask:

@@ -73,6 +73,15 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DOCUMENT_ALLOWED_TYPES": None,
         "DOCUMENTS_DIR": None,
         "MASTER_KEY_FILE": None,
+        # The audit log's HMAC key, kept apart from the database (see webui/audit.py).
+        "AUDIT_KEY": os.environ.get("CONTRACTFLOW_AUDIT_KEY"),
+        "AUDIT_KEY_FILE": os.environ.get("CONTRACTFLOW_AUDIT_KEY_FILE"),
+        "AUDIT_CHECKPOINT_EVERY": int(
+            os.environ.get("CONTRACTFLOW_AUDIT_CHECKPOINT_EVERY", "1000")
+        ),
+        "AUDIT_CHECKPOINT_INTERVAL_SECONDS": float(
+            os.environ.get("CONTRACTFLOW_AUDIT_CHECKPOINT_INTERVAL", "300")
+        ),
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "CELERY": {
@@ -94,6 +103,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                 "deliver-outbox": {
                     "task": "engine.deliver_outbox",
                     "schedule": float(os.environ.get("CONTRACTFLOW_OUTBOX_INTERVAL", "5")),
+                },
+                # Writes only when the log grew and the last checkpoint is older than
+                # AUDIT_CHECKPOINT_INTERVAL_SECONDS.
+                "audit-checkpoint": {
+                    "task": "contracts.audit_checkpoint",
+                    "schedule": float(os.environ.get("CONTRACTFLOW_AUDIT_CHECKPOINT_TICK", "60")),
                 },
             },
         },

@@ -1,4 +1,9 @@
-"""One error handler: JSON `{"error": {code, message, details}}` or an HTML page."""
+"""One error handler: JSON `{"error": {code, message, details}}` or an HTML page.
+
+A refused request is audited here, in one place, after its work was rolled back:
+every 403, and every 404 whose error carries an `AuditNote` (a lookup that hid
+another department's object) become an "access.denied" entry, committed alone.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from contracts.documents.errors import DocumentIntegrityError
 from contracts.errors import AuthenticationError, LoginThrottledError
 from engine.errors import (
+    AuditNote,
     ConflictError,
     EngineError,
     ForbiddenError,
@@ -72,6 +78,43 @@ def _json(payload: Any) -> str:
     return json.dumps(payload)
 
 
+DENIED = AuditNote("access.denied", reason="forbidden")
+
+
+def audit_refusal(note: AuditNote, status: int, code: str, details: Any = None) -> None:
+    """Record a refused request in the audit log and commit it (the request's work is gone).
+
+    Call after the rollback. A failure to audit is logged, never turned into a 500.
+    """
+    from flask_login import current_user
+
+    from contracts import audit
+    from webui.auth import client_ip
+
+    actor = current_user.username if current_user.is_authenticated else None
+    try:
+        audit.record(
+            db.session,
+            note.action,
+            actor=actor,
+            object_type=note.object_type,
+            object_id=note.object_id,
+            ip=client_ip(),
+            details={
+                **(details if isinstance(details, dict) else {}),
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "code": code,
+                "reason": note.reason,
+            },
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not audit a refused request (%s %s)", request.method, request.path)
+
+
 def install(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError) -> Response:
@@ -79,6 +122,9 @@ def install(app: Flask) -> None:
         status = status_for(error)
         if status >= 500:
             log.error("step failed: %s", error.message)
+        note = error.audit or (DENIED if status == 403 else None)
+        if note is not None:
+            audit_refusal(note, status, error.code, error.details)
         return error_response(status, error.code, error.message, error.details)
 
     @app.errorhandler(HTTPException)
@@ -86,6 +132,9 @@ def install(app: Flask) -> None:
         code = (error.name or "error").lower().replace(" ", "_")
         if error.code == 400 and "CSRF" in (error.description or ""):
             code = "csrf_failed"
+        if error.code == 403:
+            db.session.rollback()
+            audit_refusal(DENIED, 403, code)
         return error_response(error.code or 500, code, error.description or error.name, None)
 
     @app.errorhandler(Exception)

@@ -1,4 +1,4 @@
-"""The embedded mode's in-process ticker: fires due timers and delivers the outbox.
+"""The embedded mode's in-process ticker: timers, the outbox and audit checkpoints.
 
 It starts with the first request a serving process handles (so CLI commands
 and tests never start it) and is off in the distributed mode, where celery
@@ -31,11 +31,12 @@ def install_ticker(app: Flask) -> None:
 
 def _run(app: Flask, started: threading.Event) -> None:
     from engine.jobs import deliver_outbox, fire_due_timers
+    from webui.audit import audit_checkpoint
 
     interval = float(app.config["TICKER_INTERVAL_SECONDS"])
     stop = threading.Event()
     while not stop.wait(interval):
-        for job in (fire_due_timers, deliver_outbox):
+        for job in (fire_due_timers, deliver_outbox, audit_checkpoint):
             try:
                 job.delay()
             except Exception:

@@ -24,9 +24,19 @@ _MARKER = re.compile(r"^(?:<{7}|\|{7}|>{7})(?:\s|$)|^={7}\s*$")
 
 
 def get_body(session: Session, contract_id: int, actor: Actor) -> DraftBody | None:
-    """The current body of a contract the actor may see (None when it has none yet)."""
+    """The current body of a contract the actor may see (None when it has none yet); audited."""
     visible_contract(session, contract_id, actor)
-    return session.scalars(select(DraftBody).where(DraftBody.contract_id == contract_id)).first()
+    body = session.scalars(select(DraftBody).where(DraftBody.contract_id == contract_id)).first()
+    audit.record(
+        session,
+        "body.view",
+        actor=actor.username,
+        object_type="contract",
+        object_id=contract_id,
+        ip=actor.ip,
+        details={"version": body.version if body else None},
+    )
+    return body
 
 
 def get_revision(

@@ -46,7 +46,10 @@ def visible_contract(session: Session, contract_id: int, actor: Actor) -> Contra
         select(Contract).where(Contract.id == contract_id, access.visible_contracts(actor.user))
     ).first()
     if contract is None:
-        raise ContractNotFoundError(f"contract {contract_id} does not exist")
+        error = ContractNotFoundError(f"contract {contract_id} does not exist")
+        if session.scalar(select(Contract.id).where(Contract.id == contract_id)) is not None:
+            raise access.hidden(error, "contract", contract_id)
+        raise error
     return contract
 
 
@@ -55,14 +58,30 @@ def _require_edit(actor: Actor, contract: Contract) -> None:
         raise PermissionDeniedError(f"you may not change the documents of {contract.number}")
 
 
-def list_documents(session: Session, contract_id: int, actor: Actor) -> list[Document]:
-    """The documents of a contract, oldest first, each with its versions."""
+def list_documents(
+    session: Session, contract_id: int, actor: Actor, *, audit_read: bool = True
+) -> list[Document]:
+    """The documents of a contract, oldest first, each with its versions.
+
+    Audited as one "document.list" entry unless the caller's page already audits its view.
+    """
     visible_contract(session, contract_id, actor)
-    return list(
+    documents = list(
         session.scalars(
             select(Document).where(Document.contract_id == contract_id).order_by(Document.id)
         )
     )
+    if audit_read:
+        audit.record(
+            session,
+            "document.list",
+            actor=actor.username,
+            object_type="contract",
+            object_id=contract_id,
+            ip=actor.ip,
+            details={"documents": [d.id for d in documents]},
+        )
+    return documents
 
 
 def get_document(session: Session, document_id: int, actor: Actor) -> Document:
@@ -73,7 +92,24 @@ def get_document(session: Session, document_id: int, actor: Actor) -> Document:
         .where(Document.id == document_id, access.visible_contracts(actor.user))
     ).first()
     if document is None:
-        raise DocumentNotFoundError(f"document {document_id} does not exist")
+        error = DocumentNotFoundError(f"document {document_id} does not exist")
+        if session.scalar(select(Document.id).where(Document.id == document_id)) is not None:
+            raise access.hidden(error, "document", document_id)
+        raise error
+    return document
+
+
+def read_document(session: Session, document_id: int, actor: Actor) -> Document:
+    """One document with its versions, as shown to the actor; audited as "document.view"."""
+    document = get_document(session, document_id, actor)
+    audit.record(
+        session,
+        "document.view",
+        actor=actor.username,
+        object_type="document",
+        object_id=document.id,
+        ip=actor.ip,
+    )
     return document
 
 
@@ -209,10 +245,19 @@ def damaged(version: DocumentVersion, reason: str) -> DocumentIntegrityError:
 
 
 def compare(session: Session, document_id: int, a: int, b: int, actor: Actor) -> Comparison:
-    """Compare the extracted text of two versions of one document."""
+    """Compare the extracted text of two versions of one document (audited: it shows text)."""
     old = get_version(session, document_id, a, actor)
     new = get_version(session, document_id, b, actor)
     ops = diff.diff_texts(old.extracted_text, new.extracted_text)
+    audit.record(
+        session,
+        "document.compare",
+        actor=actor.username,
+        object_type="document",
+        object_id=document_id,
+        ip=actor.ip,
+        details={"versions": [a, b]},
+    )
     return Comparison(old.document, old, new, ops)
 
 

@@ -7,7 +7,7 @@ from contracts.documents.models import (
     DraftBodyRevision,
     VersionSource,
 )
-from contracts.models.audit import AuditEntry, AuditHead
+from contracts.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from contracts.models.contract import (
     Contract,
     ContractNumberCounter,
@@ -26,6 +26,7 @@ from contracts.templates.models import Template, TemplateDraft, TemplateVersion
 
 __all__ = [
     "ApiToken",
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditHead",
     "Contract",

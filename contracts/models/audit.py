@@ -1,4 +1,4 @@
-"""The append-only audit log, chained by hash."""
+"""The append-only audit log, chained by keyed hash (HMAC) and anchored by signed checkpoints."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any] | None]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The audit key that made `hash` (HMAC-SHA256); None: an entry written before the
+    # log was keyed (plain SHA-256), accepted only inside the legacy seal checkpoint.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):
@@ -38,3 +41,25 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
     last_id: Mapped[int] = mapped_column(default=0)  # entries appended so far
+    # HMAC of the newest hash: a head moved back over deleted entries can't be re-signed.
+    signature: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement "the log had `entry_count` entries ending in `head_hash`".
+
+    Written every N appends, by the periodic job, and once at the upgrade to keyed
+    hashes (kind "seal": the unkeyed entries it covers are accepted). Entries it
+    covers can't be removed or re-hashed without the audit key going unnoticed.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20))
+    entry_count: Mapped[int]
+    last_entry_id: Mapped[int | None]
+    head_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(64))

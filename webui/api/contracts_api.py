@@ -75,6 +75,7 @@ def list_contracts() -> dict[str, Any]:
     )
     read.done()
     page = service.list_contracts(db.session, filters, current_actor())
+    db.session.commit()  # the read is audited
     return {
         "items": [contract_json(c) for c in page.items],
         "total": page.total,
@@ -157,6 +158,7 @@ def submit_contract(contract_id: int) -> dict[str, Any]:
 @login_required
 def contract_timeline(contract_id: int) -> dict[str, Any]:
     events = service.timeline(db.session, contract_id, current_actor())
+    db.session.commit()  # the read is audited
     return {"items": [event_json(e) for e in events]}
 
 

@@ -71,6 +71,7 @@ def index() -> str:
     )
     read.done()
     page = service.list_contracts(db.session, filters, current_actor())
+    db.session.commit()  # the read is audited
     pages = max(1, -(-page.total // page.per_page))
     return render_template(
         "contracts/list.html",
@@ -108,7 +109,8 @@ def create() -> tuple[str, int] | Response:
 def detail(contract_id: int) -> str:
     actor = current_actor()
     contract = service.get_contract(db.session, contract_id, actor)
-    events = service.timeline(db.session, contract_id, actor)
+    # One entry for the page: "contract.view" covers the history and documents it shows.
+    events = service.timeline(db.session, contract_id, actor, audit_read=False)
     progress = approval_progress.approval_progress(db.session, contract)
     db.session.commit()  # the view is audited
     return render_template(

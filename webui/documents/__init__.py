@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from contracts.documents.errors import (
     DocumentIntegrityError,
@@ -31,9 +31,9 @@ def _unsupported(error: UnsupportedDocumentTypeError) -> Response:
 @bp.app_errorhandler(DocumentIntegrityError)
 def _damaged(error: DocumentIntegrityError) -> Response:
     """A stored file failed authentication: a security event, logged and audited (500)."""
-    from contracts import audit
+    from engine.errors import AuditNote
     from webui.auth import current_actor
-    from webui.errors import error_response, status_for
+    from webui.errors import audit_refusal, error_response, status_for
     from webui.extensions import db
 
     db.session.rollback()
@@ -45,17 +45,10 @@ def _damaged(error: DocumentIntegrityError) -> Response:
         actor.username,
         actor.ip,
     )
-    audit.record(
-        db.session,
-        "document.integrity_failed",
-        actor=actor.username,
-        object_type="document",
-        object_id=details.get("document"),
-        ip=actor.ip,
-        details={**details, "path": request.path},
-    )
-    db.session.commit()
-    return error_response(status_for(error), error.code, error.message, error.details)
+    status = status_for(error)
+    note = AuditNote("document.integrity_failed", "document", details.get("document"))
+    audit_refusal(note, status, error.code, details)
+    return error_response(status, error.code, error.message, error.details)
 
 
 def _refused(status: int, error: DocumentTooLargeError | UnsupportedDocumentTypeError) -> Response:

@@ -73,6 +73,7 @@ def upload_document(contract_id: int) -> tuple[dict[str, Any], int]:
 @login_required
 def list_documents(contract_id: int) -> dict[str, Any]:
     documents = service.list_documents(db.session, contract_id, current_actor())
+    db.session.commit()  # the read is audited
     return {"items": [document_json(d) for d in documents]}
 
 
@@ -104,7 +105,8 @@ def upload_version(document_id: int) -> tuple[dict[str, Any], int]:
 )
 @login_required
 def list_versions(document_id: int) -> dict[str, Any]:
-    document = service.get_document(db.session, document_id, current_actor())
+    document = service.read_document(db.session, document_id, current_actor())
+    db.session.commit()  # the read is audited
     return {"items": [version_json(v) for v in document.versions]}
 
 
@@ -173,6 +175,7 @@ def restore_version(document_id: int, number: int) -> tuple[dict[str, Any], int]
 def compare_versions(document_id: int) -> dict[str, Any]:
     a, b = compare_args()
     comparison = service.compare(db.session, document_id, a, b, current_actor())
+    db.session.commit()  # the read is audited
     return comparison_json(document_id, a, b, comparison.ops)
 
 
@@ -197,6 +200,7 @@ def compare_args() -> tuple[int, int]:
 @login_required
 def get_body(contract_id: int) -> dict[str, Any]:
     body = bodies.get_body(db.session, contract_id, current_actor())
+    db.session.commit()  # the read is audited
     return body_json(contract_id, body)
 
 

@@ -32,7 +32,8 @@ def contract_documents(contract_id: int) -> dict[str, Any]:
     actor = current_actor()
     contract = service.visible_contract(db.session, contract_id, actor)
     return {
-        "items": service.list_documents(db.session, contract_id, actor),
+        # Part of the contract page, whose "contract.view" entry covers it.
+        "items": service.list_documents(db.session, contract_id, actor, audit_read=False),
         "may_edit": access.may_edit(current_user, contract),
     }
 
@@ -101,6 +102,7 @@ def restore(document_id: int, number: int) -> Response:
 def compare(document_id: int) -> str:
     a, b = compare_args()
     comparison = service.compare(db.session, document_id, a, b, current_actor())
+    db.session.commit()  # the read is audited
     left, right = diff.side_by_side(comparison.ops)
     return render_template(
         "documents/compare.html",
@@ -116,6 +118,7 @@ def compare(document_id: int) -> str:
 def compare_report(document_id: int) -> Response:
     a, b = compare_args()
     comparison = service.compare(db.session, document_id, a, b, current_actor())
+    db.session.commit()  # the read is audited
     left, right = diff.side_by_side(comparison.ops)
     html = render_template(
         "documents/report.html",
@@ -136,6 +139,7 @@ def body(contract_id: int) -> str:
     actor = current_actor()
     current = bodies.get_body(db.session, contract_id, actor)
     contract = service.visible_contract(db.session, contract_id, actor)
+    db.session.commit()  # the read is audited
     return render_template(
         "documents/body.html",
         contract=contract,

@@ -141,7 +141,9 @@ def _back_to(task_id: int) -> Response:
 @bp.get("/tasks/<int:task_id>")
 @login_required
 def task(task_id: int) -> tuple[str, int]:
-    return _render_task(inbox.get_task(db.session, task_id, current_actor()))
+    html = _render_task(inbox.get_task(db.session, task_id, current_actor()))
+    db.session.commit()  # the timeline and document list it shows are audited
+    return html
 
 
 @bp.post("/tasks/<int:task_id>")
