@@ -21,6 +21,7 @@ from contracts.actor import Actor
 from contracts.errors import AuthenticationError
 from contracts.models import User
 from webui.extensions import db, login_manager
+from webui.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -132,7 +133,7 @@ def login() -> str | Response:
         login_user(user)
         audit.record(db.session, "login", actor=user.username, ip=client_ip())
         db.session.commit()
-        return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+        return redirect(safe_next(request.args.get("next"), url_for("inbox.index")))
     return render_template("auth/login.html", username="")
 
 
@@ -149,8 +150,3 @@ def logout() -> Response:
 def home() -> Response:
     return redirect(url_for("inbox.index"))
 
-
-def _safe_next(target: str | None) -> str | None:
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
