@@ -79,7 +79,10 @@ def install(app: Flask) -> None:
         status = status_for(error)
         if status >= 500:
             log.error("step failed: %s", error.message)
-        return error_response(status, error.code, error.message, error.details)
+        response = error_response(status, error.code, error.message, error.details)
+        if isinstance(error, LoginThrottledError):
+            response.headers["Retry-After"] = str(error.details["retry_after_seconds"])
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
