@@ -35,7 +35,11 @@ _KEY_LENGTH = 200
 
 @dataclass(frozen=True)
 class ThrottleLimits:
-    """Failed sign-ins allowed per window, per account name and per client address."""
+    """Failed sign-ins allowed per window, per account name and per client address.
+
+    `ip_failures` 0 turns the per-address limit off (behind a proxy that hides
+    the client's address every sign-in would share one counter).
+    """
 
     account_failures: int = 5
     ip_failures: int = 20
@@ -78,7 +82,7 @@ class LoginThrottle:
         """
         now = clock.now()
         wanted = [(ACCOUNT, account_key(username), self.limits.account_failures)]
-        if ip:
+        if ip and self.limits.ip_failures > 0:
             wanted.append((IP, ip[:_KEY_LENGTH], self.limits.ip_failures))
         # Always account first, then address: concurrent reservations lock rows in
         # the same order, so they queue and never deadlock.

@@ -240,3 +240,17 @@ def test_limits_come_from_the_configuration(template_db, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_address_limit_can_be_turned_off(template_db, tmp_path):
+    path = tmp_path / "contractflow.db"
+    path.write_bytes(template_db.read_bytes())
+    app = make_app(path, tmp_path, LOGIN_IP_MAX_FAILURES=0)
+    try:
+        for i in range(25):
+            assert token_login(app, f"nobody{i}", "guess").status_code == 401
+        assert token_login(app, "alice", DEMO_PASSWORD).status_code == 200
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
