@@ -15,7 +15,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from contracts.errors import AuthenticationError, LoginThrottledError, ValidationError
+from contracts import audit
+from contracts.errors import AuthenticationError, ValidationError
+from contracts.login_throttle import LoginThrottle
 from contracts.models import ApiToken, User
 from engine import clock
 from engine.errors import NotFoundError
@@ -37,8 +39,6 @@ ADMIN_SCOPES = {
     "webhooks:admin": ("admin", "integrator"),
     "processes:admin": ("admin", "process_admin"),
 }
-MAX_FAILURES = 5
-FAILURE_WINDOW_S = 300.0
 
 
 def hash_password(password: str) -> str:
@@ -51,40 +51,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-class LoginThrottle:
-    """Count recent failures per (username, ip); refuse after MAX_FAILURES in the window.
-
-    Kept per process: in the distributed mode each gunicorn worker counts on
-    its own, which still bounds guessing to workers x MAX_FAILURES a window.
-    """
-
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, username: str, ip: str) -> None:
-        with self._lock:
-            recent = self._recent((username.lower(), ip))
-        if len(recent) >= MAX_FAILURES:
-            raise LoginThrottledError(
-                "too many failed logins; wait a few minutes and try again",
-                details={"retry_after_seconds": int(FAILURE_WINDOW_S)},
-            )
-
-    def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            key = (username.lower(), ip)
-            self._failures[key] = [*self._recent(key), time.monotonic()]
-
-    def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)
-
-    def _recent(self, key: tuple[str, str]) -> list[float]:
-        cutoff = time.monotonic() - FAILURE_WINDOW_S
-        return [t for t in self._failures.get(key, []) if t > cutoff]
 
 
 # The signed-in user is loaded on every request; their department (a joined row) is
@@ -101,13 +67,29 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
 def authenticate(
     session: Session, username: str, password: str, *, throttle: LoginThrottle, ip: str = ""
 ) -> User:
-    """Return the active user with this username and password, or raise."""
-    throttle.check(username, ip)
+    """Return the active user with this username and password, or raise.
+
+    The attempt is counted (and committed, by the throttle) before the password
+    is checked: LoginThrottledError when the account or the address has none
+    left. The failure that uses up the last one records `login.locked`.
+    """
+    reservation = throttle.reserve(username, ip)
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None or not user.active or not verify_password(user.password_hash, password):
-        throttle.failed(username, ip)
+        for count, wait in throttle.locks_engaged(reservation):
+            audit.record(
+                session,
+                "login.locked",
+                actor=username or None,
+                ip=ip or None,
+                details={
+                    "scope": count.scope,
+                    "failures": count.attempt,
+                    "retry_after_seconds": wait,
+                },
+            )
         raise AuthenticationError("wrong username or password")
-    throttle.succeeded(username, ip)
+    throttle.release(session, reservation)
     return user
 
 

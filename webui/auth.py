@@ -13,14 +13,17 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from contracts import accounts, audit
 from contracts.actor import Actor
-from contracts.errors import AuthenticationError
+from contracts.errors import AuthenticationError, LoginThrottledError
+from contracts.login_throttle import LoginThrottle, ThrottleLimits
 from contracts.models import User
 from webui.extensions import db, login_manager
+from webui.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -29,9 +32,21 @@ def client_ip() -> str:
     return request.remote_addr or ""
 
 
-def login_throttle() -> accounts.LoginThrottle:
-    """The app's login throttle (one per app, shared by its threads)."""
-    return current_app.extensions.setdefault("cf_login_throttle", accounts.LoginThrottle())
+def login_throttle() -> LoginThrottle:
+    """The app's login throttle: counts in its database, limits from LOGIN_* settings."""
+    throttle = current_app.extensions.get("cf_login_throttle")
+    if throttle is None:
+        config = current_app.config
+        throttle = LoginThrottle(
+            db.engine,
+            ThrottleLimits(
+                account_failures=int(config["LOGIN_MAX_FAILURES"]),
+                ip_failures=int(config["LOGIN_IP_MAX_FAILURES"]),
+                window_seconds=float(config["LOGIN_FAILURE_WINDOW_SECONDS"]),
+            ),
+        )
+        current_app.extensions["cf_login_throttle"] = throttle
+    return throttle
 
 
 def rate_limiter() -> accounts.RateLimiter:
@@ -124,15 +139,17 @@ def login() -> str | Response:
                 throttle=login_throttle(),
                 ip=client_ip(),
             )
-        except AuthenticationError as exc:
+        except LoginThrottledError as exc:
+            return _throttled(username, exc)
+        except AuthenticationError:
             audit.record(db.session, "login.failed", actor=username or None, ip=client_ip())
             db.session.commit()
-            flash(exc.message, "error")
+            flash(_("Wrong user name or password."), "error")
             return render_template("auth/login.html", username=username), 401
         login_user(user)
         audit.record(db.session, "login", actor=user.username, ip=client_ip())
         db.session.commit()
-        return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+        return redirect(safe_next(request.args.get("next"), url_for("inbox.index")))
     return render_template("auth/login.html", username="")
 
 
@@ -150,7 +167,25 @@ def home() -> Response:
     return redirect(url_for("inbox.index"))
 
 
-def _safe_next(target: str | None) -> str | None:
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+def _throttled(username: str, exc: LoginThrottledError) -> Response:
+    """The login page again, 429 with Retry-After: no password was checked."""
+    wait = int(exc.details["retry_after_seconds"])
+    audit.record(
+        db.session,
+        "login.failed",
+        actor=username or None,
+        ip=client_ip(),
+        details={"throttled": True},
+    )
+    db.session.commit()
+    flash(
+        _(
+            "Too many failed sign-ins. Try again in %(minutes)d minute(s).",
+            minutes=max(1, -(-wait // 60)),
+        ),
+        "error",
+    )
+    html = render_template("auth/login.html", username=username)
+    response = Response(html, status=429, mimetype="text/html")
+    response.headers["Retry-After"] = str(wait)
+    return response

@@ -58,6 +58,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Integration: bearer-token rate limit, outbox retries, early webhook events, ERP wait.
         "API_RATE_LIMIT": int(os.environ.get("CONTRACTFLOW_API_RATE_LIMIT", "600")),
         "API_RATE_WINDOW_SECONDS": float(os.environ.get("CONTRACTFLOW_API_RATE_WINDOW", "60")),
+        # Failed sign-ins allowed per window: per account name, and per client address.
+        "LOGIN_MAX_FAILURES": int(os.environ.get("CONTRACTFLOW_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_IP_MAX_FAILURES": int(os.environ.get("CONTRACTFLOW_LOGIN_IP_MAX_FAILURES", "20")),
+        "LOGIN_FAILURE_WINDOW_SECONDS": float(
+            os.environ.get("CONTRACTFLOW_LOGIN_FAILURE_WINDOW", "300")
+        ),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("CONTRACTFLOW_OUTBOX_MAX_ATTEMPTS", "8")),
         "OUTBOX_BASE_DELAY_SECONDS": float(os.environ.get("CONTRACTFLOW_OUTBOX_BASE_DELAY", "30")),
         "INBOUND_EVENT_TTL_DAYS": float(os.environ.get("CONTRACTFLOW_INBOUND_TTL_DAYS", "7")),

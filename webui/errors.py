@@ -125,7 +125,10 @@ def install(app: Flask) -> None:
         note = error.audit or (DENIED if status == 403 else None)
         if note is not None:
             audit_refusal(note, status, error.code, error.details)
-        return error_response(status, error.code, error.message, error.details)
+        response = error_response(status, error.code, error.message, error.details)
+        if isinstance(error, LoginThrottledError):
+            response.headers["Retry-After"] = str(error.details["retry_after_seconds"])
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

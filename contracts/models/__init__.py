@@ -21,6 +21,7 @@ from contracts.models.contract import (
 from contracts.models.identity import ApiToken, Department, Group, Membership, Role, User
 from contracts.models.imports import ImportBatch, ImportRow
 from contracts.models.inbox_entry import InboxEntry
+from contracts.models.login_throttle import LoginThrottleCount
 from contracts.models.routing_case import RoutingCase
 from contracts.templates.models import Template, TemplateDraft, TemplateVersion
 
@@ -45,6 +46,7 @@ __all__ = [
     "ImportBatch",
     "ImportRow",
     "InboxEntry",
+    "LoginThrottleCount",
     "Membership",
     "Notification",
     "Role",

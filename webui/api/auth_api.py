@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from contracts import accounts, audit
-from contracts.errors import ValidationError
+from contracts.errors import LoginThrottledError, ValidationError
 from webui.api import bp
 from webui.api.spec import json_object, operation
 from webui.auth import client_ip, login_throttle
@@ -19,7 +19,7 @@ from webui.extensions import db
     summary="Exchange username and password for a bearer token",
     tags=["auth"],
     body="TokenRequest",
-    responses={200: "Token", 401: None, 422: None},
+    responses={200: "Token", 401: None, 422: None, 429: None},
     auth=False,
 )
 def issue_token() -> tuple[dict[str, str], int]:
@@ -36,10 +36,11 @@ def issue_token() -> tuple[dict[str, str], int]:
         user = accounts.authenticate(
             db.session, username, password, throttle=login_throttle(), ip=client_ip()
         )
-    except Exception:
-        audit.record(
-            db.session, "login.failed", actor=username, ip=client_ip(), details={"via": "api"}
-        )
+    except Exception as exc:
+        details: dict[str, object] = {"via": "api"}
+        if isinstance(exc, LoginThrottledError):
+            details["throttled"] = True
+        audit.record(db.session, "login.failed", actor=username, ip=client_ip(), details=details)
         db.session.commit()
         raise
     token, expires_at = accounts.issue_token(

@@ -13,11 +13,11 @@ from webui.auth import client_ip
 from webui.extensions import db
 from webui.i18n import SUPPORTED_LOCALES
 from webui.inbox import bp
+from webui.redirects import safe_next
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next"), default)
 
 
 @bp.get("/notifications")

@@ -21,6 +21,7 @@ from webui.forms_render import UnknownFieldError, parse_form, render_form
 from webui.inbox import bp
 from webui.inbox.documents import documents_of
 from webui.inbox.filters import read_filters
+from webui.redirects import safe_next
 
 
 def _tabs() -> list[tuple[str | None, str]]:
@@ -132,10 +133,7 @@ def _field_names(schema: dict[str, Any]) -> set[str]:
 
 
 def _back_to(task_id: int) -> Response:
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("inbox.task", task_id=task_id)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("inbox.task", task_id=task_id)))
 
 
 @bp.get("/tasks/<int:task_id>")
