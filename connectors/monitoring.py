@@ -67,6 +67,14 @@ def inbound_page(
     return paginate(session, query, page, per_page)
 
 
+def outbox_messages(session: Session, ids: list[int]) -> dict[int, OutboxMessage]:
+    """The outbox messages with these ids, by id (for the incidents that point at them)."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
 def replay_message(session: Session, message_id: int) -> OutboxMessage:
     """Queue a dead or failed message again, due now (its idempotency key stays the same)."""
     return outbox.replay(session, message_id)

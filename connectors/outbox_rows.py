@@ -15,7 +15,7 @@ from enum import StrEnum
 from connectors import catalog
 from engine.models import OutboxMessage
 
-__all__ = ["Failure", "Reason", "Target", "explain", "kind_of", "operation_of"]
+__all__ = ["Failure", "Reason", "Target", "explain", "explain_error", "kind_of", "operation_of"]
 
 
 class Reason(StrEnum):
@@ -79,10 +79,14 @@ _REASONS: tuple[tuple[Reason, tuple[str, ...]], ...] = (
 
 def explain(message: OutboxMessage) -> Failure | None:
     """The reason of the row's last failure, or None when it has no error."""
-    raw = message.last_error
+    return explain_error(message.channel, message.last_error)
+
+
+def explain_error(channel: str, raw: str | None) -> Failure | None:
+    """The reason of a raw delivery error on a channel (an outbox row's or an incident's)."""
     if not raw:
         return None
-    target, where = _target(message.channel, raw)
+    target, where = _target(channel, raw)
     for reason, needles in _REASONS:
         if any(needle in raw for needle in needles):
             detail = ""

@@ -174,3 +174,27 @@ def test_the_banner_speaks_chinese(client, no_servers):
     signed_in(client, "admin")
     page = client.get("/admin/mail", headers={"Accept-Language": "zh-CN"}).text
     assert "邮件不会离开本机" in page
+
+
+def test_an_incident_says_its_error_as_a_sentence(client, app):
+    from connectors.models import Incident
+
+    raw = "HTTP 422 from https://erp.example.com/purchase-orders: {'error': 'bad supplier'}"
+    with app.app_context():
+        message = OutboxMessage(
+            channel="erp",
+            payload={"operation": "erp/CreatePurchaseOrder"},
+            idempotency_key="erp-incident-1",
+            status="dead",
+            last_error=raw,
+        )
+        db.session.add(message)
+        db.session.flush()
+        db.session.add(Incident(outbox_message_id=message.id, error=raw))
+        db.session.commit()
+    signed_in(client, "admin")
+    page = client.get("/admin/connectors/incidents").text
+    assert "ERP (purchase orders) answered with HTTP status 422." in page
+    assert "bad supplier" in re.search(r"<details>.*?</details>", page, re.S).group(0)
+    outbox_page = client.get("/admin/connectors/outbox").text
+    assert "erp/CreatePurchaseOrder" in outbox_page

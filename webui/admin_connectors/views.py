@@ -18,7 +18,7 @@ from contracts import audit
 from engine import jobs
 from engine.models import OutboxStatus
 from webui.admin_connectors import bp
-from webui.admin_connectors.wording import outbox_rows
+from webui.admin_connectors.wording import incident_errors, outbox_rows
 from webui.auth import client_ip
 from webui.extensions import db
 
@@ -155,9 +155,11 @@ def replay(message_id: int) -> Response:
 def incidents() -> str:
     status = _status([s.value for s in IncidentStatus])
     page = monitoring.incidents_page(db.session, status=status, page=_page())
+    messages = monitoring.outbox_messages(db.session, [i.outbox_message_id for i in page.items])
     return render_template(
         "admin/connectors/incidents.html",
         page=page,
+        errors=incident_errors(page.items, messages),
         status=status,
         statuses=[s.value for s in IncidentStatus],
     )

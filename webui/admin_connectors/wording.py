@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from connectors import catalog
-from connectors.models import SinkMessage
-from connectors.outbox_rows import Failure, Reason, Target, explain, kind_of, operation_of
+from connectors.models import Incident, SinkMessage
+from connectors.outbox_rows import (
+    Failure,
+    Reason,
+    Target,
+    explain,
+    explain_error,
+    kind_of,
+    operation_of,
+)
 from engine.models import OutboxMessage
 
 
@@ -116,3 +124,15 @@ def outbox_rows(messages: list[OutboxMessage], kept: dict[int, SinkMessage]) -> 
             )
         )
     return rows
+
+
+def incident_errors(
+    incidents: list[Incident], messages: dict[int, OutboxMessage]
+) -> dict[int, str | None]:
+    """Each incident's error as a sentence, by incident id (None when it has none)."""
+    errors: dict[int, str | None] = {}
+    for incident in incidents:
+        message = messages.get(incident.outbox_message_id)
+        failure = explain_error(message.channel if message else "", incident.error)
+        errors[incident.id] = sentence(failure) if failure else None
+    return errors
