@@ -70,7 +70,11 @@ def test_an_expiry_reminder_by_sms_is_kept_in_the_sink(app, active, no_servers):
             db.session.scalars(select(User.phone).where(User.username.in_(["alice", "bob"])))
         )
         assert {m.recipients[0] for m in texts} == phones
-        assert all(f"/contracts/{contract['id']}" in m.text for m in texts)
+        # Links in reminders are absolute: they are read outside the application.
+        url = f"https://cf.example.com/contracts/{contract['id']}"
+        assert all(m.text.endswith(f" {url}") for m in texts)
+        [mail] = [m for m in kept(SinkChannel.EMAIL) if "expires" in m.subject]
+        assert mail.link == url and url in mail.text and f'href="{url}"' in (mail.html or "")
 
 
 def test_an_explicit_smtp_host_is_used_not_the_sink(api, app, smtp_server):  # noqa: F811
