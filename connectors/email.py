@@ -11,15 +11,20 @@ step: ``ctx.enqueue("email", payload, key=...)``) with this payload::
         "link": "https://…/inbox/tasks/7"    # optional, what the mail is about
     }
 
-The handler sends it through SMTP with a ``Message-ID`` derived from the outbox row's
+With no ``CONTRACTFLOW_SMTP_HOST`` set (an embedded installation) the mail does not
+leave the machine: it is kept in the built-in sink (`connectors.sink`), readable by
+admins at /admin/mail, and the outbox row counts as delivered.
+
+Otherwise the handler sends it through SMTP with a ``Message-ID`` derived from the outbox row's
 idempotency key, so a receiver can drop a repeat after an at-least-once retry. An SMTP
 5xx answer (or a payload that cannot be a mail) is permanent: the message goes to the
-dead letters. A connection failure, timeout or 4xx is retried with backoff.
+dead letters. A connection failure, timeout or 4xx is retried with backoff; the error then names
+the server (``[mail server host:port]``) so the outbox can say which one failed.
 
 Settings come from the environment, read at each delivery:
 
 ==============================  ======================================  ===========
-``CONTRACTFLOW_SMTP_HOST``      SMTP server                             localhost
+``CONTRACTFLOW_SMTP_HOST``      SMTP server                             none: the built-in sink
 ``CONTRACTFLOW_SMTP_PORT``      port                                    25
 ``CONTRACTFLOW_SMTP_USER``      login (none: no AUTH)
 ``CONTRACTFLOW_SMTP_PASSWORD``  password
@@ -39,19 +44,34 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+from connectors import sink
 from engine.models import OutboxMessage
 from engine.operators import OperatorContext, OperatorRegistry
 from engine.outbox import DeliveryRegistry, PermanentDeliveryError
 
-__all__ = ["CHANNEL", "SmtpSettings", "build_message", "register", "send_operator"]
+__all__ = [
+    "CHANNEL",
+    "MailServerError",
+    "SmtpSettings",
+    "build_message",
+    "register",
+    "send_operator",
+]
 
 CHANNEL = "email"
 TIMEOUT_SECONDS = 20
 
 
+class MailServerError(Exception):
+    """The mail server could not be reached or failed for now: the outbox retries."""
+
+    def __init__(self, server: str, error: BaseException) -> None:
+        super().__init__(f"{type(error).__name__}: {error} [mail server {server}]")
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
-    host: str = "localhost"
+    host: str | None = None  # none: keep mail in the built-in sink
     port: int = 25
     user: str | None = None
     password: str | None = None
@@ -63,13 +83,18 @@ class SmtpSettings:
         """Read the CONTRACTFLOW_SMTP_* and CONTRACTFLOW_MAIL_FROM variables."""
         env = dict(os.environ) if env is None else env
         return cls(
-            host=env.get("CONTRACTFLOW_SMTP_HOST", "localhost"),
+            host=env.get("CONTRACTFLOW_SMTP_HOST", "").strip() or None,
             port=int(env.get("CONTRACTFLOW_SMTP_PORT", "25")),
             user=env.get("CONTRACTFLOW_SMTP_USER") or None,
             password=env.get("CONTRACTFLOW_SMTP_PASSWORD") or None,
             starttls=env.get("CONTRACTFLOW_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=env.get("CONTRACTFLOW_MAIL_FROM", "contractflow@localhost"),
         )
+
+    @property
+    def server(self) -> str:
+        """host:port, as an admin reads it in an error."""
+        return f"{self.host}:{self.port}"
 
 
 def _addresses(payload: dict[str, Any]) -> list[str]:
@@ -103,9 +128,12 @@ def build_message(message: OutboxMessage, settings: SmtpSettings) -> EmailMessag
 
 
 def deliver(message: OutboxMessage, settings: SmtpSettings | None = None) -> None:
-    """Send one outbox message through SMTP (the channel's delivery handler)."""
+    """Send one outbox message through SMTP, or keep it in the sink when no host is set."""
     settings = settings or SmtpSettings.from_env()
     mail = build_message(message, settings)
+    if settings.host is None:
+        _keep_in_sink(message, settings)
+        return
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as smtp:
             if settings.starttls:
@@ -116,12 +144,41 @@ def deliver(message: OutboxMessage, settings: SmtpSettings | None = None) -> Non
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         if all(code >= 500 for code in codes):
-            raise PermanentDeliveryError(f"every recipient was refused: {exc.recipients}") from exc
-        raise
+            refused = ", ".join(
+                f"{address} ({code} {_text(reply)})"
+                for address, (code, reply) in exc.recipients.items()
+            )
+            raise PermanentDeliveryError(
+                f"every recipient was refused: {refused} [mail server {settings.server}]"
+            ) from exc
+        raise MailServerError(settings.server, exc) from exc
     except smtplib.SMTPResponseException as exc:
         if exc.smtp_code >= 500:
-            raise PermanentDeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
-        raise
+            raise PermanentDeliveryError(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r} [mail server {settings.server}]"
+            ) from exc
+        raise MailServerError(settings.server, exc) from exc
+    except OSError as exc:  # refused, timed out, unknown host, dropped (SMTPException too)
+        raise MailServerError(settings.server, exc) from exc
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _keep_in_sink(message: OutboxMessage, settings: SmtpSettings) -> None:
+    payload = message.payload
+    html, link = payload.get("html"), payload.get("link")
+    sink.store(
+        message,
+        sink.SinkChannel.EMAIL,
+        sender=settings.mail_from,
+        recipients=_addresses(payload),
+        subject=str(payload["subject"]),
+        text=str(payload["text"]),
+        html=html if isinstance(html, str) else None,
+        link=link if isinstance(link, str) else None,
+    )
 
 
 def send_operator(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 engine.errors.NotFoundError
  └── UnknownConnectorError     unknown_connector   (-> 404)
+engine.errors.ForbiddenError
+ └── SinkAccessDeniedError     permission_denied   only admins read the mail/SMS sink (-> 403)
 engine.errors.InvalidInputError
  └── ConnectorConfigError      connector_config    a setting or field mapping is invalid (-> 422)
 WebhookRejectedError           webhook_rejected    the base of every refused inbound delivery
@@ -15,11 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import EngineError, InvalidInputError, NotFoundError
+from engine.errors import EngineError, ForbiddenError, InvalidInputError, NotFoundError
 
 
 class UnknownConnectorError(NotFoundError):
     code = "unknown_connector"
+
+
+class SinkAccessDeniedError(ForbiddenError):
+    code = "permission_denied"
 
 
 class ConnectorConfigError(InvalidInputError):

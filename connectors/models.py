@@ -1,4 +1,4 @@
-"""Connector settings, incidents on instances, and every inbound webhook delivery."""
+"""Connector settings, incidents, inbound webhook deliveries, and the built-in mail/SMS sink."""
 
 from __future__ import annotations
 
@@ -90,3 +90,28 @@ class InboundEvent(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     response_status: Mapped[int] = mapped_column(default=202)
     response_body: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SinkChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class SinkMessage(Base):
+    """A mail or text message kept by the built-in sink because no server is configured."""
+
+    __tablename__ = "sink_message"
+    __table_args__ = (Index("ix_sink_message_channel_created", "channel", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[SinkChannel] = mapped_column(String(10))
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    recipients: Mapped[list[str]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id"), unique=True
+    )

@@ -24,7 +24,8 @@ class Page(Generic[T]):
     per_page: int
 
 
-def _page(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
+def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """One page of a query's rows, with the total count."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, int(total or 0), page, per_page)
@@ -37,7 +38,7 @@ def outbox_page(
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
-    return _page(session, query, page, per_page)
+    return paginate(session, query, page, per_page)
 
 
 def incidents_page(
@@ -46,7 +47,7 @@ def incidents_page(
     query = select(Incident).order_by(Incident.id.desc())
     if status:
         query = query.where(Incident.status == IncidentStatus(status))
-    return _page(session, query, page, per_page)
+    return paginate(session, query, page, per_page)
 
 
 def inbound_page(
@@ -63,7 +64,15 @@ def inbound_page(
         query = query.where(InboundEvent.status == InboundStatus(status))
     if connector:
         query = query.where(InboundEvent.connector == connector)
-    return _page(session, query, page, per_page)
+    return paginate(session, query, page, per_page)
+
+
+def outbox_messages(session: Session, ids: list[int]) -> dict[int, OutboxMessage]:
+    """The outbox messages with these ids, by id (for the incidents that point at them)."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return {row.id: row for row in rows}
 
 
 def replay_message(session: Session, message_id: int) -> OutboxMessage:

@@ -6,12 +6,17 @@ The handler POSTs ``{"to", "text", "idempotency_key"}`` as JSON to the gateway,
 with ``Authorization: Bearer <token>`` when a token is set, so the gateway can
 drop a repeat after an at-least-once retry. A 4xx answer (or a payload that
 cannot be a text message) is permanent: the message goes to the dead letters.
-A 5xx answer, a timeout or a connection failure is retried with backoff.
+A 5xx answer, a timeout or a connection failure is retried with backoff; the error
+then names the gateway (``[SMS gateway <url>]``) so the outbox can say which one failed.
+
+With no gateway URL set (an embedded installation) the text message does not
+leave the machine: it is kept in the built-in sink (`connectors.sink`), readable
+by admins at /admin/sms, and the outbox row counts as delivered.
 
 Settings come from the environment, read at each delivery:
 
 =================================  ===================================  =======
-``CONTRACTFLOW_SMS_GATEWAY_URL``   where to POST (required to deliver)
+``CONTRACTFLOW_SMS_GATEWAY_URL``   where to POST                         none: the built-in sink
 ``CONTRACTFLOW_SMS_TOKEN``         bearer token for the gateway          none
 ``CONTRACTFLOW_SMS_TIMEOUT``       seconds per request                   10
 =================================  ===================================  =======
@@ -26,7 +31,9 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+from connectors import sink
 from engine.models import OutboxMessage
 from engine.operators import OperatorContext, OperatorRegistry
 from engine.outbox import DeliveryRegistry, PermanentDeliveryError
@@ -55,17 +62,30 @@ class SmsSettings:
             timeout=float(os.environ.get("CONTRACTFLOW_SMS_TIMEOUT", "10")),
         )
 
+    @property
+    def shown_url(self) -> str:
+        """The gateway URL without user name, password, query or fragment (safe to show)."""
+        if not self.gateway_url:
+            return ""
+        parts = urlsplit(self.gateway_url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
 
 def deliver(message: OutboxMessage, settings: SmsSettings | None = None) -> None:
     """POST one text message to the gateway; raise to retry or PermanentDeliveryError."""
     settings = settings or SmsSettings.from_environment()
-    if not settings.gateway_url:
-        raise GatewayError("CONTRACTFLOW_SMS_GATEWAY_URL is not set")
-    if not settings.gateway_url.startswith(("http://", "https://")):
-        raise PermanentDeliveryError(f"the SMS gateway URL {settings.gateway_url!r} is not HTTP")
     to, text = message.payload.get("to"), message.payload.get("text")
     if not isinstance(to, str) or not to.strip() or not isinstance(text, str) or not text:
         raise PermanentDeliveryError("an SMS needs a phone number 'to' and a 'text'")
+    if not settings.gateway_url:
+        sink.store(message, sink.SinkChannel.SMS, sender="", recipients=[to], subject="", text=text)
+        return
+    if not settings.gateway_url.startswith(("http://", "https://")):
+        raise PermanentDeliveryError(f"the SMS gateway URL {settings.shown_url!r} is not HTTP")
+    gateway = f"[SMS gateway {settings.shown_url}]"
     body = json.dumps(
         {"to": to, "text": text[:MAX_TEXT], "idempotency_key": message.idempotency_key}
     ).encode()
@@ -81,10 +101,12 @@ def deliver(message: OutboxMessage, settings: SmsSettings | None = None) -> None
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:500].decode(errors="replace")
         if 400 <= exc.code < 500:
-            raise PermanentDeliveryError(f"SMS gateway answered {exc.code}: {detail}") from exc
-        raise GatewayError(f"SMS gateway answered {exc.code}: {detail}") from exc
+            raise PermanentDeliveryError(
+                f"SMS gateway answered {exc.code}: {detail} {gateway}"
+            ) from exc
+        raise GatewayError(f"SMS gateway answered {exc.code}: {detail} {gateway}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise GatewayError(f"SMS gateway unreachable: {exc}") from exc
+        raise GatewayError(f"SMS gateway unreachable: {exc} {gateway}") from exc
 
 
 def send_operator(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.models import Contract, Group, Membership, Notification, User
+from contracts.notifications import base_url
 from engine.operators import OperatorContext
 
 
@@ -37,6 +38,7 @@ def send_expiry_reminder(ctx: OperatorContext, contract: Contract, at: datetime)
     """Notify every recipient through every channel they have; return their usernames."""
     people = recipients(ctx.session, contract)
     link = f"/contracts/{contract.id}"
+    url = f"{base_url()}{link}"  # mail and SMS are read outside the application
     subject, text = _message(contract)
     key = f"expiry:{contract.id}:{at:%Y%m%dT%H%M}"
     for person in people:
@@ -45,7 +47,7 @@ def send_expiry_reminder(ctx: OperatorContext, contract: Contract, at: datetime)
         )
         if person.phone:
             ctx.enqueue(
-                "sms", {"to": person.phone, "text": f"{text} {link}"}, key=f"{key}:sms:{person.id}"
+                "sms", {"to": person.phone, "text": f"{text} {url}"}, key=f"{key}:sms:{person.id}"
             )
     addresses = [p.email for p in people if p.email]
     if addresses:
@@ -54,9 +56,9 @@ def send_expiry_reminder(ctx: OperatorContext, contract: Contract, at: datetime)
             {
                 "to": addresses,
                 "subject": subject,
-                "text": f"{text}\n\n{link}\n",
-                "html": f'<p>{escape(text)}</p><p><a href="{escape(link)}">{escape(link)}</a></p>',
-                "link": link,
+                "text": f"{text}\n\n{url}\n",
+                "html": f'<p>{escape(text)}</p><p><a href="{escape(url)}">{escape(url)}</a></p>',
+                "link": url,
             },
             key=f"{key}:email",
         )

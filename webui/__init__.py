@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from webui.account import bp as account_bp
     from webui.admin_connectors import bp as admin_connectors_bp
     from webui.admin_processes import bp as admin_processes_bp
+    from webui.admin_sink import bp as admin_sink_bp
     from webui.api import bp as api_bp
     from webui.contracts import bp as contracts_bp
     from webui.documents import bp as documents_bp
@@ -127,5 +128,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(admin_connectors_bp)
+    app.register_blueprint(admin_sink_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(home_bp)

@@ -5,7 +5,7 @@ after, the password hash; the count now lives here, taken before the hash.
 No rows to convert: the old counts lived in memory only.
 
 Revision ID: e1f2a3b4c5d6
-Revises: d9e3b7a5c2f1
+Revises: a3b4c5d6e7f8
 Create Date: 2026-12-07 16:50:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import engine.db
 
 revision = "e1f2a3b4c5d6"
-down_revision = "d9e3b7a5c2f1"
+down_revision = "a3b4c5d6e7f8"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from connectors import catalog, monitoring, settings
+from connectors import catalog, channels, monitoring, settings, sink
 from connectors.errors import ConnectorConfigError
 from connectors.models import AuthType, InboundStatus, IncidentStatus
 from connectors.secret_box import SecretBox
@@ -18,6 +18,7 @@ from contracts import audit
 from engine import jobs
 from engine.models import OutboxStatus
 from webui.admin_connectors import bp
+from webui.admin_connectors.wording import incident_errors, outbox_rows
 from webui.auth import client_ip
 from webui.extensions import db
 
@@ -47,7 +48,12 @@ def _status(choices: list[str]) -> str | None:
 def index() -> str:
     configs = settings.all_configs(db.session)
     db.session.commit()
-    return render_template("admin/connectors/index.html", configs=configs, names=catalog.CONNECTORS)
+    return render_template(
+        "admin/connectors/index.html",
+        configs=configs,
+        names=catalog.CONNECTORS,
+        channels=channels.current(),
+    )
 
 
 @bp.route("/<name>", methods=["GET", "POST"])
@@ -124,9 +130,12 @@ def test(name: str) -> Response:
 def outbox() -> str:
     status = _status([s.value for s in OutboxStatus])
     page = monitoring.outbox_page(db.session, status=status, page=_page())
+    kept = sink.delivered_to_sink(db.session, [m.id for m in page.items])
     return render_template(
         "admin/connectors/outbox.html",
         page=page,
+        rows=outbox_rows(page.items, kept),
+        channels=channels.current(),
         status=status,
         statuses=[s.value for s in OutboxStatus],
     )
@@ -146,9 +155,11 @@ def replay(message_id: int) -> Response:
 def incidents() -> str:
     status = _status([s.value for s in IncidentStatus])
     page = monitoring.incidents_page(db.session, status=status, page=_page())
+    messages = monitoring.outbox_messages(db.session, [i.outbox_message_id for i in page.items])
     return render_template(
         "admin/connectors/incidents.html",
         page=page,
+        errors=incident_errors(page.items, messages),
         status=status,
         statuses=[s.value for s in IncidentStatus],
     )
