@@ -69,10 +69,23 @@ def create_contract(session: Session, raw: Any, actor: Actor) -> Contract:
     return contract
 
 
-def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) -> Contract:
-    """Edit a draft (or a rejected contract awaiting revision); partial update."""
+def update_contract(
+    session: Session,
+    contract_id: int,
+    raw: Any,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Contract:
+    """Edit a draft (or a rejected contract awaiting revision); partial update.
+
+    `expected_version` is the `edit_version` the editor read; a contract saved since
+    raises ConcurrentUpdateError. Without it a save that races another still fails
+    with that error rather than overwriting it (the row's version is checked on flush).
+    """
     contract = get_contract(session, contract_id, actor, audit_view=False)
     access.require_edit(actor.user, contract)
+    require_edit_version(contract, expected_version)
     if contract.status not in access.EDITABLE_STATUSES:
         raise ContractStateError(
             f"contract {contract.number} is {contract.status}; "
@@ -83,14 +96,16 @@ def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) 
     if "department" in data and data["department"].id != contract.department_id:
         access.require_create(actor.user, data["department"].id)
     changed = sorted(data.values)
-    for name in ("title", "amount", "currency", "contract_type", "department"):
-        if name in data:
-            setattr(contract, name, data[name])
-    if "counterparty" in data:
-        contract.counterparty = _counterparty(session, data["counterparty"])
-    _apply_optional(session, contract, data)
-    contract.amount_cny = to_cny(session, contract.amount, contract.currency)
-    contract.updated_at = clock.now()
+    # One UPDATE per save (one edit_version step): no flush halfway through the lookups.
+    with session.no_autoflush:
+        for name in ("title", "amount", "currency", "contract_type", "department"):
+            if name in data:
+                setattr(contract, name, data[name])
+        if "counterparty" in data:
+            contract.counterparty = _counterparty(session, data["counterparty"])
+        _apply_optional(session, contract, data)
+        contract.amount_cny = to_cny(session, contract.amount, contract.currency)
+        contract.updated_at = clock.now()
     session.flush()
     audit.record(
         session,
@@ -246,6 +261,16 @@ def write_contract(session: Session, contract: Contract, **values: Any) -> None:
         raise ConcurrentUpdateError(
             f"contract {contract.number} was changed by someone else; reload and try again",
             details={"contract_id": contract.id},
+        )
+
+
+def require_edit_version(contract: Contract, expected: int | None) -> None:
+    """Refuse an edit based on an `edit_version` other than the stored one (None: any)."""
+    if expected is not None and expected != contract.edit_version:
+        raise ConcurrentUpdateError(
+            f"contract {contract.number} was changed by someone else since you read it "
+            f"(edit_version {expected}, now {contract.edit_version}); reload and try again",
+            details={"edit_version": contract.edit_version},
         )
 
 

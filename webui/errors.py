@@ -6,11 +6,13 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from contracts.documents.errors import DocumentIntegrityError
 from contracts.errors import AuthenticationError, LoginThrottledError
 from engine.errors import (
+    ConcurrentUpdateError,
     ConflictError,
     EngineError,
     ForbiddenError,
@@ -80,6 +82,17 @@ def install(app: Flask) -> None:
         if status >= 500:
             log.error("step failed: %s", error.message)
         return error_response(status, error.code, error.message, error.details)
+
+    @app.errorhandler(StaleDataError)
+    def _stale_data(error: StaleDataError) -> Response:
+        # A versioned row (version_id_col) was saved by someone else between our read
+        # and our flush: the same conflict as a stale edit_version, whichever path hit it.
+        db.session.rollback()
+        log.info("concurrent update: %s", error)
+        conflict = ConcurrentUpdateError(
+            "someone else saved this first; reload and apply your change again"
+        )
+        return error_response(409, conflict.code, conflict.message, None)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

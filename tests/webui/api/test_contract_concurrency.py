@@ -1,0 +1,138 @@
+"""Optimistic locking on contract edits: concurrent or stale writers get 409, never 500."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from werkzeug.test import TestResponse
+
+from tests.factories import ApiClient
+
+
+def race(calls: list[Callable[[], TestResponse]]) -> list[TestResponse]:
+    """Run the calls in threads released together by a barrier; return their responses."""
+    barrier = threading.Barrier(len(calls))
+    responses: list[TestResponse | None] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            responses[index] = calls[index]()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racer hung"
+    if errors:
+        raise errors[0]
+    assert all(r is not None for r in responses)
+    return [r for r in responses if r is not None]
+
+
+def racers(app, api, count: int = 20) -> list[ApiClient]:
+    """`count` API clients for alice, each its own test client (one token between them)."""
+    token = api("alice").token
+    return [ApiClient(app.test_client(), "alice", token) for _ in range(count)]
+
+
+def test_twenty_parallel_patches_give_only_200_and_409(app, api):
+    contract = api("alice").create_contract(title="Raced draft")
+    responses = race(
+        [
+            lambda c=c, i=i: c.patch(f"/api/v1/contracts/{contract['id']}", json={"title": f"T{i}"})
+            for i, c in enumerate(racers(app, api))
+        ]
+    )
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {200, 409}, [r.get_json() for r in responses]
+    assert 200 in statuses
+    for response in responses:
+        if response.status_code == 409:
+            assert response.get_json()["error"]["code"] == "concurrent_update"
+
+
+def test_twenty_parallel_patches_of_one_version_let_exactly_one_win(app, api):
+    contract = api("alice").create_contract(title="Raced draft")
+    version = contract["edit_version"]
+    responses = race(
+        [
+            lambda c=c, i=i: c.patch(
+                f"/api/v1/contracts/{contract['id']}",
+                json={"title": f"T{i}", "edit_version": version},
+            )
+            for i, c in enumerate(racers(app, api))
+        ]
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [409] * 19, [r.get_json() for r in responses]
+    winner = next(r for r in responses if r.status_code == 200).get_json()
+    stored = api("alice").get(f"/api/v1/contracts/{contract['id']}").get_json()
+    assert stored["title"] == winner["title"]
+    assert stored["edit_version"] == version + 1
+
+
+def test_edit_version_and_etag_come_with_the_contract(api):
+    alice = api("alice")
+    created = alice.create_contract()
+    response = alice.get(f"/api/v1/contracts/{created['id']}")
+    version = response.get_json()["edit_version"]
+    assert response.headers["ETag"] == f'"{version}"'
+
+    edited = alice.patch(f"/api/v1/contracts/{created['id']}", json={"title": "Renamed"})
+    assert edited.status_code == 200
+    assert edited.get_json()["edit_version"] == version + 1
+    assert edited.headers["ETag"] == f'"{version + 1}"'
+
+
+def test_a_stale_edit_version_is_409_and_changes_nothing(api):
+    alice = api("alice")
+    created = alice.create_contract(title="Original")
+    path = f"/api/v1/contracts/{created['id']}"
+    stale = created["edit_version"]
+    assert alice.patch(path, json={"title": "First", "edit_version": stale}).status_code == 200
+
+    response = alice.patch(path, json={"title": "Second", "edit_version": stale})
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "concurrent_update"
+    assert error["details"] == {"edit_version": stale + 1}
+    assert alice.get(path).get_json()["title"] == "First"
+
+
+def patch_if_match(client: ApiClient, path: str, title: str, etag: str) -> TestResponse:
+    headers = {"Authorization": f"Bearer {client.token}", "If-Match": etag}
+    return client.client.patch(path, json={"title": title}, headers=headers)
+
+
+def test_if_match_is_checked_like_edit_version(api):
+    alice = api("alice")
+    created = alice.create_contract(title="Original")
+    path = f"/api/v1/contracts/{created['id']}"
+    etag = alice.get(path).headers["ETag"]
+    first = patch_if_match(alice, path, "First", etag)
+    assert first.status_code == 200, first.get_json()
+
+    stale = patch_if_match(alice, path, "Second", etag)
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "concurrent_update"
+    weak = patch_if_match(alice, path, "Third", f"W/{first.headers['ETag']}")
+    assert weak.status_code == 200
+    assert patch_if_match(alice, path, "Any", "*").status_code == 200
+    assert alice.get(path).get_json()["title"] == "Any"
+
+
+def test_a_malformed_edit_version_is_422(api):
+    alice = api("alice")
+    path = f"/api/v1/contracts/{alice.create_contract()['id']}"
+    for bad in ("1", -1, True, 1.5):
+        response = alice.patch(path, json={"title": "X", "edit_version": bad})
+        assert response.status_code == 422, bad
+        assert "edit_version" in response.get_json()["error"]["details"]
+    response = patch_if_match(alice, path, "X", '"abc"')
+    assert response.status_code == 422
