@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, defaultload, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -106,7 +107,15 @@ def update_contract(
         _apply_optional(session, contract, data)
         contract.amount_cny = to_cny(session, contract.amount, contract.currency)
         contract.updated_at = clock.now()
-    session.flush()
+    number = contract.number
+    try:
+        session.flush()
+    except StaleDataError as exc:  # saved by someone else between our read and this write
+        raise ConcurrentUpdateError(
+            f"contract {number} was changed by someone else while you edited it; "
+            "reload and try again",
+            details={"contract_id": contract_id},
+        ) from exc
     audit.record(
         session,
         "contract.edit",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
 from werkzeug.test import TestResponse
 
 from tests.factories import ApiClient
+from tests.webui.test_pages import browser_as, contract_form, text  # noqa: F401 - fixture
 
 
 def race(calls: list[Callable[[], TestResponse]]) -> list[TestResponse]:
@@ -136,3 +138,56 @@ def test_a_malformed_edit_version_is_422(api):
         assert "edit_version" in response.get_json()["error"]["details"]
     response = patch_if_match(alice, path, "X", '"abc"')
     assert response.status_code == 422
+
+
+def _form_of(html: str) -> dict[str, str]:
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)" value="([^"]*)"', html))
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_a_stale_form_save_keeps_the_input_and_says_why(browser_as, api):  # noqa: F811
+    alice = browser_as("alice")
+    contract_id = alice.create_contract()
+    form = text(alice.get(f"/contracts/{contract_id}/edit"))
+    read_version = re.search(r'name="edit_version" value="(\d+)"', form).group(1)
+
+    # Someone else saves the draft while alice has the form open.
+    path = f"/api/v1/contracts/{contract_id}"
+    assert api("alice").patch(path, json={"description": "Their note"}).status_code == 200
+
+    mine = contract_form(title="My careful title", amount="123456789012345.67")
+    response = alice.post(f"/contracts/{contract_id}/edit", {**mine, "edit_version": read_version})
+    assert response.status_code == 409
+    html = text(response)
+    assert "Someone else saved contract" in html and "your changes were not saved" in html
+    kept = _form_of(html)
+    assert kept["title"] == "My careful title" and kept["amount"] == "123456789012345.67"
+    assert int(kept["edit_version"]) == int(read_version) + 1
+    stored = api("alice").get(path).get_json()
+    assert stored["title"] == "Annual CRM licence" and stored["description"] == "Their note"
+
+    # Saving the kept input again, on top of the version now shown, goes through.
+    again = alice.post(f"/contracts/{contract_id}/edit", {**mine, **kept})
+    assert again.status_code == 302
+    stored = api("alice").get(path).get_json()
+    assert stored["title"] == "My careful title" and stored["amount"] == "123456789012345.67"
+
+
+def test_the_stale_form_message_is_in_the_users_language(browser_as, api, app):  # noqa: F811
+    alice = browser_as("alice")
+    contract_id = alice.create_contract()
+    form = text(alice.get(f"/contracts/{contract_id}/edit"))
+    read_version = re.search(r'name="edit_version" value="(\d+)"', form).group(1)
+    assert (
+        api("alice").patch(f"/api/v1/contracts/{contract_id}", json={"title": "B"}).status_code
+        == 200
+    )
+    response = alice.post(
+        f"/contracts/{contract_id}/edit",
+        {**contract_form(title="Mine"), "edit_version": read_version},
+        headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+    )
+    assert response.status_code == 409
+    assert "其他人" in text(response)
+    assert _form_of(text(response))["title"] == "Mine"
