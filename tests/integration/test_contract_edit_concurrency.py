@@ -1,11 +1,14 @@
-"""Concurrent edits of one draft on PostgreSQL: 200 or 409 concurrent_update, never 500."""
+"""Concurrent edits on PostgreSQL: 200/201 or 409 concurrent_update, never 500."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+from werkzeug.test import TestResponse
 
+from tests.contracts.documents.samples import make_pdf
 from tests.factories import ApiClient
 from tests.integration.test_concurrency import race
 
@@ -74,3 +77,41 @@ def test_amount_filters_on_postgresql_tell_cents_apart(api):
         alice.create_contract(amount=amount)
     found = alice.get("/api/v1/contracts?amount_min=987654321098765.44").get_json()["items"]
     assert [c["amount"] for c in found] == ["987654321098765.44"]
+
+
+def test_twenty_parallel_new_versions_of_one_document_get_their_own_numbers(
+    make_app, api_for, tmp_path
+):
+    app = make_app(INSTANCE_DIR=tmp_path)
+    api = api_for(app)
+    alice = api("alice")
+    contract = alice.create_contract()
+    first = alice.client.post(
+        f"/api/v1/contracts/{contract['id']}/documents",
+        data={"file": (io.BytesIO(make_pdf(["Parallel versions"])), "v.pdf")},
+        headers=alice._headers(),
+        content_type="multipart/form-data",
+    )
+    assert first.status_code == 201, first.get_json()
+    document_id = first.get_json()["id"]
+
+    def new_version(client: ApiClient, index: int) -> TestResponse:
+        return client.client.post(
+            f"/api/v1/documents/{document_id}/versions",
+            data=make_pdf([f"Parallel version {index}"]),
+            headers={
+                **client._headers(),
+                "X-Filename": f"v{index}.pdf",
+                "Content-Type": "application/octet-stream",
+            },
+        )
+
+    responses = race([lambda c=c, i=i: new_version(c, i) for i, c in enumerate(racers(app, api))])
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {201, 409}, [r.get_json() for r in responses]
+    created = sorted(r.get_json()["number"] for r in responses if r.status_code == 201)
+    assert created == list(range(2, 2 + len(created)))
+    versions = alice.get(f"/api/v1/documents/{document_id}/versions").get_json()["items"]
+    assert [v["number"] for v in versions] == [1, *created]
+    files = [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+    assert len(files) == len(versions)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from werkzeug.test import TestResponse
 
+from tests.contracts.documents.samples import make_pdf
 from tests.factories import ApiClient
 from tests.webui.test_pages import browser_as, contract_form, text  # noqa: F401 - fixture
 
@@ -191,3 +194,39 @@ def test_the_stale_form_message_is_in_the_users_language(browser_as, api, app): 
     assert response.status_code == 409
     assert "其他人" in text(response)
     assert _form_of(text(response))["title"] == "Mine"
+
+
+def test_twenty_parallel_new_versions_of_one_document_never_500(app, api):
+    alice = api("alice")
+    contract = alice.create_contract()
+    data = make_pdf(["Parallel versions"])
+    first = alice.client.post(
+        f"/api/v1/contracts/{contract['id']}/documents",
+        data={"file": (io.BytesIO(data), "v.pdf")},
+        headers=alice._headers(),
+        content_type="multipart/form-data",
+    )
+    assert first.status_code == 201, first.get_json()
+    document_id = first.get_json()["id"]
+
+    def new_version(client: ApiClient, index: int) -> TestResponse:
+        return client.client.post(
+            f"/api/v1/documents/{document_id}/versions?note=n{index}",
+            data=make_pdf([f"Parallel version {index}"]),
+            headers={
+                **client._headers(),
+                "X-Filename": f"v{index}.pdf",
+                "Content-Type": "application/octet-stream",
+            },
+        )
+
+    responses = race([lambda c=c, i=i: new_version(c, i) for i, c in enumerate(racers(app, api))])
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {201, 409}, [r.get_json() for r in responses]
+    created = sorted(r.get_json()["number"] for r in responses if r.status_code == 201)
+    assert created == list(range(2, 2 + len(created)))
+    versions = alice.get(f"/api/v1/documents/{document_id}/versions").get_json()["items"]
+    assert [v["number"] for v in versions] == [1, *created]
+    # Only the stored versions have files: a losing request leaves none behind.
+    root = Path(app.config["INSTANCE_DIR"]) / "files"
+    assert len([p for p in root.rglob("*") if p.is_file()]) == len(versions)
