@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.test import TestResponse
 
 from tests.contracts.documents.samples import make_pdf
@@ -230,3 +231,16 @@ def test_twenty_parallel_new_versions_of_one_document_never_500(app, api):
     # Only the stored versions have files: a losing request leaves none behind.
     root = Path(app.config["INSTANCE_DIR"]) / "files"
     assert len([p for p in root.rglob("*") if p.is_file()]) == len(versions)
+
+
+def test_a_stale_data_error_anywhere_is_409_concurrent_update(app):
+    def stale() -> str:
+        raise StaleDataError("UPDATE statement on table 'x' expected to update 1 row(s)")
+
+    app.add_url_rule("/stale-for-test", view_func=stale)
+    client = app.test_client()
+    as_json = client.get("/stale-for-test", headers={"Accept": "application/json"})
+    assert as_json.status_code == 409
+    assert as_json.get_json()["error"]["code"] == "concurrent_update"
+    as_page = client.get("/stale-for-test", headers={"Accept": "text/html"})
+    assert as_page.status_code == 409 and "concurrent_update" in text(as_page)
