@@ -28,7 +28,7 @@ from contracts.actor import Actor
 from contracts.errors import ContractStateError, ValidationError
 from contracts.lifecycle_dates import DEFAULT_REMINDER_OFFSETS, parse_term
 from contracts.models import Contract, ContractStatus
-from contracts.service import get_contract
+from contracts.service import get_contract, require_edit_version
 from engine import clock, runtime
 
 LIFECYCLE_PROCESS = "contract_lifecycle"
@@ -102,10 +102,18 @@ def activate_contract(
     return contract
 
 
-def change_term(session: Session, contract_id: int, raw: Any, actor: Actor) -> Contract:
+def change_term(
+    session: Session,
+    contract_id: int,
+    raw: Any,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Contract:
     """Change expiry date and/or notice days of a running contract; its timers follow."""
     contract = get_contract(session, contract_id, actor, audit_view=False)
     access.require_edit(actor.user, contract)
+    require_edit_version(contract, expected_version)
     if contract.status not in RUNNING_STATUSES or contract.process_instance_id is None:
         raise ContractStateError(
             f"contract {contract.number} is {contract.status}; only an active or expiring "

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, defaultload, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -69,10 +70,23 @@ def create_contract(session: Session, raw: Any, actor: Actor) -> Contract:
     return contract
 
 
-def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) -> Contract:
-    """Edit a draft (or a rejected contract awaiting revision); partial update."""
+def update_contract(
+    session: Session,
+    contract_id: int,
+    raw: Any,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Contract:
+    """Edit a draft (or a rejected contract awaiting revision); partial update.
+
+    `expected_version` is the `edit_version` the editor read; a contract saved since
+    raises ConcurrentUpdateError. Without it a save that races another still fails
+    with that error rather than overwriting it (the row's version is checked on flush).
+    """
     contract = get_contract(session, contract_id, actor, audit_view=False)
     access.require_edit(actor.user, contract)
+    require_edit_version(contract, expected_version)
     if contract.status not in access.EDITABLE_STATUSES:
         raise ContractStateError(
             f"contract {contract.number} is {contract.status}; "
@@ -83,15 +97,25 @@ def update_contract(session: Session, contract_id: int, raw: Any, actor: Actor) 
     if "department" in data and data["department"].id != contract.department_id:
         access.require_create(actor.user, data["department"].id)
     changed = sorted(data.values)
-    for name in ("title", "amount", "currency", "contract_type", "department"):
-        if name in data:
-            setattr(contract, name, data[name])
-    if "counterparty" in data:
-        contract.counterparty = _counterparty(session, data["counterparty"])
-    _apply_optional(session, contract, data)
-    contract.amount_cny = to_cny(session, contract.amount, contract.currency)
-    contract.updated_at = clock.now()
-    session.flush()
+    # One UPDATE per save (one edit_version step): no flush halfway through the lookups.
+    with session.no_autoflush:
+        for name in ("title", "amount", "currency", "contract_type", "department"):
+            if name in data:
+                setattr(contract, name, data[name])
+        if "counterparty" in data:
+            contract.counterparty = _counterparty(session, data["counterparty"])
+        _apply_optional(session, contract, data)
+        contract.amount_cny = to_cny(session, contract.amount, contract.currency)
+        contract.updated_at = clock.now()
+    number = contract.number
+    try:
+        session.flush()
+    except StaleDataError as exc:  # saved by someone else between our read and this write
+        raise ConcurrentUpdateError(
+            f"contract {number} was changed by someone else while you edited it; "
+            "reload and try again",
+            details={"contract_id": contract_id},
+        ) from exc
     audit.record(
         session,
         "contract.edit",
@@ -286,6 +310,16 @@ def write_contract(session: Session, contract: Contract, **values: Any) -> None:
         raise ConcurrentUpdateError(
             f"contract {contract.number} was changed by someone else; reload and try again",
             details={"contract_id": contract.id},
+        )
+
+
+def require_edit_version(contract: Contract, expected: int | None) -> None:
+    """Refuse an edit based on an `edit_version` other than the stored one (None: any)."""
+    if expected is not None and expected != contract.edit_version:
+        raise ConcurrentUpdateError(
+            f"contract {contract.number} was changed by someone else since you read it "
+            f"(edit_version {expected}, now {contract.edit_version}); reload and try again",
+            details={"edit_version": contract.edit_version},
         )
 
 

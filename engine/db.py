@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Table, bindparam
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, Table, bindparam
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -42,6 +43,68 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+_SQLITE_INT_MAX = 2**63 - 1
+
+
+class _MinorUnits(Numeric):  # type: ignore[type-arg]
+    """NUMERIC(p, s) in the DDL whose values travel as integers, untouched by the driver."""
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> None:
+        return None
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A fixed-point decimal that never passes through floating point.
+
+    PostgreSQL keeps a real NUMERIC. SQLite has no decimal type (the driver would
+    bind a float and lose cents beyond 15 digits), so there the column holds the
+    value in minor units: an integer scaled by 10**scale, e.g. 12.34 as 1234 for
+    scale 2. Integers compare, sort and SUM exactly, and bound parameters of a
+    comparison are scaled the same way, so range filters and ORDER BY stay in SQL.
+    The DDL says NUMERIC(p, s) on both databases (an integer in a NUMERIC column
+    stays an integer in SQLite). Raw SQL on SQLite sees minor units.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale)
+        self.precision = precision
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_MinorUnits(self.precision, self.scale))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if dialect.name != "sqlite":
+            return number
+        if not number.is_finite():
+            raise ValueError(f"{number} is not a finite decimal")
+        # A bound far outside any stored value (a filter's amount_min=1e30) compares the
+        # same as the largest integer SQLite holds; beyond it the driver would refuse it.
+        minor = number.scaleb(self.scale)
+        if abs(minor) > _SQLITE_INT_MAX:
+            return _SQLITE_INT_MAX if minor > 0 else -_SQLITE_INT_MAX
+        return int(minor.to_integral_value(rounding=ROUND_HALF_UP))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name != "sqlite":
+            return value if isinstance(value, Decimal) else Decimal(str(value))
+        return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
 
 
 class Base(DeclarativeBase):

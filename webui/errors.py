@@ -11,12 +11,14 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from contracts.documents.errors import DocumentIntegrityError
 from contracts.errors import AuthenticationError, LoginThrottledError
 from engine.errors import (
     AuditNote,
+    ConcurrentUpdateError,
     ConflictError,
     EngineError,
     ForbiddenError,
@@ -129,6 +131,17 @@ def install(app: Flask) -> None:
         if isinstance(error, LoginThrottledError):
             response.headers["Retry-After"] = str(error.details["retry_after_seconds"])
         return response
+
+    @app.errorhandler(StaleDataError)
+    def _stale_data(error: StaleDataError) -> Response:
+        # A versioned row (version_id_col) was saved by someone else between our read
+        # and our flush: the same conflict as a stale edit_version, whichever path hit it.
+        db.session.rollback()
+        log.info("concurrent update: %s", error)
+        conflict = ConcurrentUpdateError(
+            "someone else saved this first; reload and apply your change again"
+        )
+        return error_response(409, conflict.code, conflict.message, None)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

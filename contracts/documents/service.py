@@ -10,8 +10,9 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from contracts import access, audit
 from contracts.actor import Actor
@@ -22,6 +23,7 @@ from contracts.documents.models import Document, DocumentVersion, VersionSource
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import ContractNotFoundError, PermissionDeniedError, ValidationError
 from contracts.models import Contract
+from engine.db import table_of
 
 MAX_TITLE = 300
 
@@ -301,6 +303,32 @@ def _recrypt(
     )
 
 
+def _next_number(session: Session, document: Document) -> int:
+    """Allocate the document's next version number with one UPDATE ... RETURNING.
+
+    Incrementing the loaded value in Python let parallel uploads take the same number
+    and fail on the unique (document_id, number) constraint with a 500. The UPDATE
+    locks the row (PostgreSQL) or the database (SQLite) until the upload commits, so
+    concurrent uploads queue and each gets its own number.
+    """
+    if inspect(document).pending:  # a new document: no one else can see it yet
+        document.latest_number += 1
+        return document.latest_number
+    table = table_of(Document)
+    number: int = (
+        session.connection()
+        .execute(
+            update(table)
+            .where(table.c.id == document.id)
+            .values(latest_number=table.c.latest_number + 1)
+            .returning(table.c.latest_number)
+        )
+        .scalar_one()
+    )
+    set_committed_value(document, "latest_number", number)
+    return number
+
+
 def _add_version(
     session: Session,
     document: Document,
@@ -314,10 +342,9 @@ def _add_version(
     restored_from: int | None = None,
 ) -> DocumentVersion:
     try:
-        document.latest_number += 1
         version = DocumentVersion(
             document=document,
-            number=document.latest_number,
+            number=_next_number(session, document),
             created_by=actor.user,
             note=note[:2000],
             filename=(filename or "document")[:255],

@@ -7,14 +7,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.models.identity import Department, User
 from engine import clock
-from engine.db import Base
+from engine.db import Base, ExactDecimal
 
-MONEY = Numeric(18, 2)
+MONEY = ExactDecimal(18, 2)
 
 
 class ContractStatus(StrEnum):
@@ -53,7 +53,7 @@ class ExchangeRate(Base):
     __tablename__ = "exchange_rate"
 
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    rate_to_cny: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    rate_to_cny: Mapped[Decimal] = mapped_column(ExactDecimal(18, 6))
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db import Base
+from engine.db import Base, ExactDecimal
 
 
 class InboxEntry(Base):
@@ -52,7 +52,7 @@ class InboxEntry(Base):
     contract_id: Mapped[int | None] = mapped_column(
         ForeignKey("contract.id", ondelete="SET NULL"), index=True
     )
-    amount_cny: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    amount_cny: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 2))
     contract_type_id: Mapped[int | None]
     department_id: Mapped[int | None]
     # lower(number, title, counterparty), what the inbox's search looks in.

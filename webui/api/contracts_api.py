@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_login import login_required
 
 from contracts import calendar, lifecycle, service
-from contracts.models import ContractStatus
+from contracts.errors import ValidationError
+from contracts.models import Contract, ContractStatus
 from webui.api import bp
 from webui.api.params import QueryReader
 from webui.api.schemas import STATUSES, contract_json, event_json, expiring_json
@@ -93,10 +95,10 @@ def list_contracts() -> dict[str, Any]:
     responses={200: "Contract", 401: None, 404: None},
 )
 @login_required
-def get_contract(contract_id: int) -> dict[str, Any]:
+def get_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
     contract = service.get_contract(db.session, contract_id, current_actor())
     db.session.commit()
-    return contract_json(contract)
+    return contract_json(contract), 200, _etag(contract)
 
 
 @operation(
@@ -118,16 +120,49 @@ def get_contract(contract_id: int) -> dict[str, Any]:
     },
 )
 @login_required
-def patch_contract(contract_id: int) -> dict[str, Any]:
+def patch_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
     body, actor = json_body(), current_actor()
+    expected = _expected_version(body)
     current = service.get_contract(db.session, contract_id, actor, audit_view=False)
     if current.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRING):
         # expiry_date / notice_days / renewal_term only; the lifecycle's timers follow.
-        contract = lifecycle.change_term(db.session, contract_id, body, actor)
+        contract = lifecycle.change_term(
+            db.session, contract_id, body, actor, expected_version=expected
+        )
     else:
-        contract = service.update_contract(db.session, contract_id, body, actor)
+        contract = service.update_contract(
+            db.session, contract_id, body, actor, expected_version=expected
+        )
     db.session.commit()
-    return contract_json(contract)
+    return contract_json(contract), 200, _etag(contract)
+
+
+def _etag(contract: Contract) -> dict[str, str]:
+    return {"ETag": f'"{contract.edit_version}"'}
+
+
+def _expected_version(body: Any) -> int | None:
+    """The `edit_version` the client read: from the body (taken out of it) or If-Match."""
+    errors: dict[str, list[str]] = {}
+    expected: int | None = None
+    if isinstance(body, dict) and "edit_version" in body:
+        value = body.pop("edit_version")
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            expected = value
+        else:
+            errors["edit_version"] = ["must be the positive integer read with the contract"]
+    header = (request.headers.get("If-Match") or "").strip()
+    if header and header != "*":
+        tag = header.removeprefix("W/").strip('"')
+        if not tag.isdigit():
+            errors["If-Match"] = ['must be the ETag read with the contract, e.g. "3"']
+        elif expected is not None and int(tag) != expected:
+            errors["If-Match"] = ["names another version than edit_version"]
+        else:
+            expected = int(tag)
+    if errors:
+        raise ValidationError(errors)
+    return expected
 
 
 @operation(

@@ -69,6 +69,11 @@ COMPONENTS: dict[str, Any] = {
             "tags": {"type": "array", "items": _STR},
             "custom_fields": {"type": "object"},
             "description": _STR,
+            "edit_version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "PATCH only: the edit_version read; 409 if saved since",
+            },
         },
     },
     "Contract": {
@@ -87,6 +92,7 @@ COMPONENTS: dict[str, Any] = {
             "owner",
             "created_at",
             "updated_at",
+            "edit_version",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -108,6 +114,10 @@ COMPONENTS: dict[str, Any] = {
             "description": _STR,
             "owner": _STR,
             "created_at": _TS,
+            "edit_version": {
+                "type": "integer",
+                "description": "changes on every save; send it back (or If-Match) on PATCH",
+            },
             "updated_at": _TS,
             "process_instance_id": {"type": ["integer", "null"]},
             "renewal_term": {**_STR, "description": "ISO 8601 duration, default P1Y"},
@@ -256,6 +266,7 @@ def contract_json(contract: Contract) -> dict[str, Any]:
         "process_instance_id": contract.process_instance_id,
         "renewal_term": contract.renewal_term,
         "renewal_of_id": contract.renewal_of_id,
+        "edit_version": contract.edit_version,
     }
 
 

@@ -65,8 +65,15 @@ def values_from_contract(contract: Contract) -> dict[str, Any]:
         "notice_days": str(contract.notice_days),
         "tags": ", ".join(contract.tags),
         "description": contract.description or "",
+        "edit_version": str(contract.edit_version),
         **custom_field_values(contract),
     }
+
+
+def edit_version_from_form(form: MultiDict[str, str]) -> int | None:
+    """The contract version the edit form was rendered from (None: not sent)."""
+    value = form.get("edit_version", "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 def changed_fields(raw: dict[str, Any], contract: Contract) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from werkzeug.wrappers import Response
 from contracts import access, approval_progress, service
 from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
-from engine.errors import ConflictError
+from engine.errors import ConcurrentUpdateError, ConflictError
 from webui.api.params import QueryReader
 from webui.api.schemas import STATUSES
 from webui.auth import current_actor
 from webui.contracts import bp
 from webui.contracts.contract_form import (
     changed_fields,
+    edit_version_from_form,
     form_choices,
     new_contract_values,
     raw_from_form,
@@ -160,11 +161,20 @@ def update(contract_id: int) -> tuple[str, int] | Response:
     current = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
     raw = changed_fields(raw_from_form(request.form), current)
     try:
-        contract = service.update_contract(db.session, contract_id, raw, current_actor())
+        contract = service.update_contract(
+            db.session,
+            contract_id,
+            raw,
+            current_actor(),
+            expected_version=edit_version_from_form(request.form),
+        )
     except ValidationError as exc:
         db.session.rollback()
         contract = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
         return _render_form(contract, values_from_form(request.form), exc.details, 422)
+    except ConcurrentUpdateError:
+        db.session.rollback()
+        return _stale_form(contract_id)
     except ConflictError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -172,6 +182,33 @@ def update(contract_id: int) -> tuple[str, int] | Response:
     db.session.commit()
     flash(_("Changes saved."), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+def _stale_form(contract_id: int) -> tuple[str, int] | Response:
+    """The form again with the user's input, now based on the version someone else saved."""
+    contract = service.get_contract(db.session, contract_id, current_actor(), audit_view=False)
+    if not _may_edit(contract):  # submitted or rejected meanwhile: nothing left to edit
+        flash(
+            _(
+                "Someone else changed contract %(number)s while you were editing it; "
+                "it is %(status)s now and your changes were not saved.",
+                number=contract.number,
+                status=status_label(contract.status),
+            ),
+            "error",
+        )
+        return redirect(url_for("contracts.detail", contract_id=contract_id))
+    flash(
+        _(
+            "Someone else saved contract %(number)s while you were editing it, so your "
+            "changes were not saved. They are kept below: check the contract's current "
+            "state, then save again to apply them.",
+            number=contract.number,
+        ),
+        "error",
+    )
+    values = {**values_from_form(request.form), "edit_version": str(contract.edit_version)}
+    return _render_form(contract, values, status=409)
 
 
 @bp.post("/<int:contract_id>/submit")
