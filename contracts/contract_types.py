@@ -13,6 +13,7 @@ from contracts import audit
 from contracts.actor import Actor
 from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.models import ContractType, Role
+from contracts.text_input import has_visible_character
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 FIELD_TYPES = ("string", "number", "integer", "boolean")
@@ -159,8 +160,8 @@ def values_from_form(schema: dict[str, Any] | None, form: Any, prefix: str = "")
 
 
 def _name(value: Any, errors: dict[str, list[str]]) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 120:
-        errors["name"] = ["must be 1-120 characters"]
+    if not isinstance(value, str) or not has_visible_character(value) or len(value.strip()) > 120:
+        errors["name"] = ["must be 1-120 characters, at least one of them visible"]
         return ""
     return value.strip()
 

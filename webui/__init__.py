@@ -31,13 +31,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _install_notifications()
     jobs.configure(session=lambda: db.session, operators=registry)
 
-    from webui import auth, errors, i18n, security
+    from webui import auth, errors, i18n, input_guard, security
     from webui.celery_app import celery_init_app
     from webui.ticker import install_ticker
 
     i18n.install(app)
     errors.install(app)
     security.install(app)
+    input_guard.install(app)  # after CSRF: a forged post is refused as such first
     auth.install(app)
     celery_init_app(app)
     install_ticker(app)

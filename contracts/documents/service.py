@@ -22,6 +22,7 @@ from contracts.documents.models import Document, DocumentVersion, VersionSource
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import ContractNotFoundError, PermissionDeniedError, ValidationError
 from contracts.models import Contract
+from contracts.text_input import has_visible_character
 
 MAX_TITLE = 300
 
@@ -100,8 +101,8 @@ def upload_document(
     contract = visible_contract(session, contract_id, actor)
     _require_edit(actor, contract)
     name = (title or upload.filename or "").strip()[:MAX_TITLE]
-    if not name:
-        raise ValidationError({"title": ["give a title or a file name"]})
+    if not has_visible_character(name):
+        raise ValidationError({"title": ["give a title or a file name with a visible character"]})
     ingest.check_declared_length(upload.declared_length, settings)
     stored = ingest.receive(upload, settings)
     document = Document(
