@@ -1,7 +1,8 @@
 """Document use cases: upload, new version, list, download, restore, compare.
 
 Seeing a document follows the contract's visibility; changing it needs `may_edit`.
-Callers commit. When a use case fails after a file was stored, the file is removed.
+Callers commit. When a use case fails after a file was stored, the file is removed, and
+so it is when the caller's transaction ends without committing (see cleanup.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from contracts import access, audit
 from contracts.actor import Actor
-from contracts.documents import diff, ingest
+from contracts.documents import cleanup, diff, ingest
 from contracts.documents.errors import DocumentIntegrityError, DocumentNotFoundError
 from contracts.documents.ingest import StoredFile, Upload
 from contracts.documents.models import Document, DocumentVersion, VersionSource
@@ -269,6 +270,8 @@ def _add_version(
     source: VersionSource = VersionSource.UPLOAD,
     restored_from: int | None = None,
 ) -> DocumentVersion:
+    # Past this use case the caller's commit may still fail: the file goes with a rollback.
+    cleanup.delete_unless_committed(session, settings.storage, stored.storage_key)
     try:
         document.latest_number += 1
         version = DocumentVersion(
