@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -143,6 +144,8 @@ def coerce_form_value(prop: dict[str, Any], value: str | None) -> Any:
             return int(value)
         if kind == "number":
             number = float(value)
+            if not math.isfinite(number):
+                return value  # "1e999", "nan": the schema check names the field
             return int(number) if number.is_integer() and "." not in value else number
     except ValueError:
         return value  # the schema check names the field

@@ -1,5 +1,6 @@
 """One input layer in front of every route: body size and JSON depth before parsing,
-no NUL or lone surrogate in any JSON string, form field or query parameter.
+no NUL or lone surrogate in any JSON string, form field or query parameter, no
+NaN or infinite number in JSON.
 
 Routes and services then see only text that can be stored, logged and encoded; a
 hostile request gets a 413 or a 422 naming the offending field, never a 500.
@@ -7,6 +8,7 @@ hostile request gets a 413 or a 422 naming the offending field, never a 500.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -79,6 +81,9 @@ def _check_value(value: Any, path: str, errors: dict[str, list[str]]) -> None:
     if isinstance(value, str):
         if has_forbidden_characters(value):
             errors.setdefault(path or "body", []).append(_forbidden())
+    elif isinstance(value, float) and not math.isfinite(value):
+        # Python's parser takes NaN/Infinity (and 1e999); no database JSON column does.
+        errors.setdefault(path or "body", []).append(_("must be a finite number"))
     elif isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{display_name(key)}" if path else display_name(key)

@@ -126,6 +126,28 @@ def test_custom_fields_outside_the_types_schema_are_422(api):
     assert list(extra.get_json()["error"]["details"]) == ["custom_fields.evil"]
 
 
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_json_numbers_are_422(api, number):
+    body = payload_text(custom_fields={}).replace('"custom_fields": {}', f'"amount": {number}')
+    response = raw_json(api("alice"), "POST", "/api/v1/contracts", body)
+    assert response.status_code == 422
+    assert "amount" in response.get_json()["error"]["details"]
+
+
+def test_an_absurd_number_in_a_custom_form_field_is_422(api, alice_browser):
+    schema = {"type": "object", "properties": {"area": {"type": "number"}}}
+    created = api("admin").post(
+        "/api/v1/contract-types",
+        json={"code": "lease", "name": "Lease", "custom_fields_schema": schema},
+    )
+    assert created.status_code == 201
+    response = alice_browser.post(
+        "/contracts/new", {**contract_form(contract_type="lease"), "cf.area": "9" * 5000}
+    )
+    assert response.status_code == 422
+    assert "custom_fields.area" in response.get_data(as_text=True)
+
+
 def test_empty_custom_fields_on_a_type_without_schema_are_fine(api):
     response = api("alice").post("/api/v1/contracts", json=contract_payload(custom_fields={}))
     assert response.status_code == 201, response.get_json()
