@@ -193,10 +193,11 @@ def test_the_cli_command_sweeps(app, contract_id):
     assert stored_files(app) == {committed}
 
 
-def test_the_sweep_is_a_scheduled_job():
+def test_the_sweep_is_a_scheduled_job(tmp_path):
     from webui.config import load_config
 
-    schedule = load_config({})["CELERY"]["beat_schedule"]
+    config = load_config({"INSTANCE_DIR": tmp_path, "SECRET_KEY": "x"})
+    schedule = config["CELERY"]["beat_schedule"]
     assert schedule["sweep-orphan-documents"]["task"] == "contracts.sweep_orphan_documents"
 
 
