@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import ValidationError
+from contracts.forms import unknown_fields
 from contracts.models import ContractType, Department, ExchangeRate
+from contracts.text_input import has_visible_character
 
 EDITABLE_FIELDS = (
     "title contract_type amount currency department counterparty effective_date expiry_date "
@@ -21,6 +23,7 @@ EDITABLE_FIELDS = (
 REQUIRED_ON_CREATE = ("title", "contract_type", "amount", "department", "counterparty")
 MAX_AMOUNT = Decimal("1e15")
 MAX_TAGS = 20
+CLOSED_SCHEMA = {"type": "object", "additionalProperties": False}
 
 
 @dataclass
@@ -77,6 +80,8 @@ def _text(limit: int, *, required: bool = True):
         value = value.strip()
         if required and not value:
             raise _Bad("must not be empty")
+        if required and not has_visible_character(value):
+            raise _Bad("must contain a visible character")
         if len(value) > limit:
             raise _Bad(f"must be at most {limit} characters")
         return value
@@ -203,13 +208,26 @@ def _check_dates(out: ContractInput, current: dict[str, Any], errors: dict[str, 
 def _check_custom_fields(
     out: ContractInput, current: dict[str, Any], errors: dict[str, list[str]]
 ) -> None:
+    """Check the fields against the type's schema; a field it does not declare is refused.
+
+    A type without a schema declares no fields, so it takes none; a schema that does
+    not allow extra properties explicitly is closed (`additionalProperties: false`).
+    """
     contract_type = out.values.get("contract_type", current.get("contract_type"))
     fields = out.values.get("custom_fields", current.get("custom_fields") or {})
-    schema = getattr(contract_type, "custom_fields_schema", None)
-    if not schema or "custom_fields" in errors:
+    if "custom_fields" in errors or "contract_type" in errors:
         return
+    schema = getattr(contract_type, "custom_fields_schema", None) or CLOSED_SCHEMA
+    code = getattr(contract_type, "code", "")
+    if schema.get("additionalProperties", False) is False:
+        for path in unknown_fields({"properties": {}, **schema}, fields):
+            errors.setdefault(f"custom_fields.{path}", []).append(
+                f"is not a custom field of contract type '{code}'"
+            )
     validator = jsonschema.Draft202012Validator(schema)
     for error in validator.iter_errors(fields):
+        if error.validator == "additionalProperties":
+            continue  # named field by field above
         where = ".".join(str(p) for p in error.absolute_path)
         errors.setdefault(f"custom_fields.{where}" if where else "custom_fields", []).append(
             error.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from contracts import audit
 from contracts.actor import Actor
 from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.models import ContractType, Role
+from contracts.text_input import has_visible_character
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 FIELD_TYPES = ("string", "number", "integer", "boolean")
@@ -142,6 +144,8 @@ def coerce_form_value(prop: dict[str, Any], value: str | None) -> Any:
             return int(value)
         if kind == "number":
             number = float(value)
+            if not math.isfinite(number):
+                return value  # "1e999", "nan": the schema check names the field
             return int(number) if number.is_integer() and "." not in value else number
     except ValueError:
         return value  # the schema check names the field
@@ -159,8 +163,8 @@ def values_from_form(schema: dict[str, Any] | None, form: Any, prefix: str = "")
 
 
 def _name(value: Any, errors: dict[str, list[str]]) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 120:
-        errors["name"] = ["must be 1-120 characters"]
+    if not isinstance(value, str) or not has_visible_character(value) or len(value.strip()) > 120:
+        errors["name"] = ["must be 1-120 characters, at least one of them visible"]
         return ""
     return value.strip()
 

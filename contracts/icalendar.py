@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from contracts.models import Contract
 
 PRODID = "-//ContractFlow//Contract expiry calendar//EN"
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def calendar_feed(contracts: Iterable[Contract], *, now: datetime, base_url: str) -> str:
@@ -70,14 +73,15 @@ def _event(
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value (backslash, semicolon, comma, newline)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """Escape a TEXT value per RFC 5545 3.3.11: backslash, semicolon, comma, line breaks.
+
+    CRLF, a lone LF and a lone CR all become the two characters `\\n`, so no line break
+    of a value can end the content line; other control characters (which TEXT may not
+    hold) are dropped, except the tab.
+    """
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = LINE_BREAK.sub("\\\\n", value)
+    return CONTROL.sub("", value)
 
 
 def fold(line: str, limit: int = 75) -> str:

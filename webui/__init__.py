@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _install_notifications()
     jobs.configure(session=lambda: db.session, operators=registry)
 
-    from webui import auth, demo_banner, errors, i18n, security
+    from webui import auth, demo_banner, errors, i18n, input_guard, security
     from webui.celery_app import celery_init_app
     from webui.ticker import install_ticker
 
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     demo_banner.install(app)
     errors.install(app)
     security.install(app)
+    input_guard.install(app)  # after CSRF: a forged post is refused as such first
     auth.install(app)
     celery_init_app(app)
     install_ticker(app)

@@ -137,6 +137,32 @@ def audit_seal_command() -> None:
     )
 
 
+@click.group("documents")
+def documents_group() -> None:
+    """Maintenance of the stored document files."""
+
+
+@documents_group.command("sweep-orphans")
+@click.option(
+    "--older-than-minutes",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Only files stored at least this long ago (a request in flight is never swept).",
+)
+@with_appcontext
+def sweep_orphans_command(older_than_minutes: int) -> None:
+    """Delete stored files no document version records (left by a crash before a commit)."""
+    from datetime import timedelta
+
+    from webui.documents.tasks import sweep_orphan_documents_now
+
+    deleted = sweep_orphan_documents_now(timedelta(minutes=older_than_minutes))
+    click.echo(f"{len(deleted)} orphaned file(s) deleted")
+    for key in deleted:
+        click.echo(f"  {key}")
+
+
 # Everything after the command name goes to Celery untouched (--concurrency, -Q, --loglevel...).
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
 
@@ -167,6 +193,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(beat_command)
     app.cli.add_command(rotate_master_key_command)
+    app.cli.add_command(documents_group)
     app.cli.add_command(init_db_command)
     app.cli.add_command(deploy_processes_command)
     app.cli.add_command(demo_command)

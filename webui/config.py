@@ -41,6 +41,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'contractflow.db'}"
     broker_url = os.environ.get("CELERY_BROKER_URL")
     embedded = not broker_url
+    sweep_interval = float(os.environ.get("CONTRACTFLOW_DOCUMENT_SWEEP_INTERVAL", "900"))
     config: dict[str, Any] = {
         "INSTANCE_DIR": instance_dir,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -50,6 +51,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "EMBEDDED": embedded,
         "TICKER_ENABLED": _flag("CONTRACTFLOW_TICKER", embedded),
         "TICKER_INTERVAL_SECONDS": float(os.environ.get("CONTRACTFLOW_TICKER_INTERVAL", "5")),
+        # Files stored by a process killed before its commit are swept this often.
+        "DOCUMENT_SWEEP_INTERVAL_SECONDS": sweep_interval,
         "PROCESSES_DIR": REPO_ROOT / "processes",
         "FORMS_DIR": REPO_ROOT / "forms",
         "APPROVAL_SLA_PERIOD": os.environ.get("CONTRACTFLOW_APPROVAL_SLA", "P3D"),
@@ -115,6 +118,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                 "audit-checkpoint": {
                     "task": "contracts.audit_checkpoint",
                     "schedule": float(os.environ.get("CONTRACTFLOW_AUDIT_CHECKPOINT_TICK", "60")),
+                },
+                "sweep-orphan-documents": {
+                    "task": "contracts.sweep_orphan_documents",
+                    "schedule": sweep_interval,
                 },
             },
         },

@@ -1,7 +1,10 @@
 """Receive an upload: stream it to a private temp file, check it, extract, encrypt, store.
 
-The plaintext only ever exists in a 0600 temp file for the length of the request
-(PDF and DOCX readers need random access); it is removed whatever happens.
+The file's plaintext only exists in a 0600 temp file for the length of the request
+(PDF and DOCX readers need random access); it is removed whatever happens. The text
+extracted from it is returned in clear and stored in the database by decision
+(comparison and search need it): see "What is encrypted and what is not" in
+docs/configuration.md.
 """
 
 from __future__ import annotations

@@ -56,6 +56,8 @@ class DocumentVersion(Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
     wrapped_key: Mapped[str] = mapped_column(String(200))
+    # In clear, by decision (compare and search read it); the file itself is encrypted.
+    # docs/configuration.md, "What is encrypted and what is not".
     extracted_text: Mapped[str] = mapped_column(Text, default="")
     page_count: Mapped[int | None]
     source: Mapped[VersionSource] = mapped_column(String(20), default=VersionSource.UPLOAD)

@@ -1,7 +1,8 @@
 """Document use cases: upload, new version, list, download, restore, compare.
 
 Seeing a document follows the contract's visibility; changing it needs `may_edit`.
-Callers commit. When a use case fails after a file was stored, the file is removed.
+Callers commit. When a use case fails after a file was stored, the file is removed, and
+so it is when the caller's transaction ends without committing (see cleanup.py).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from contracts import access, audit
 from contracts.actor import Actor
-from contracts.documents import diff, ingest
+from contracts.documents import cleanup, diff, ingest
 from contracts.documents.errors import DocumentIntegrityError, DocumentNotFoundError
 from contracts.documents.ingest import StoredFile, Upload
 from contracts.documents.models import Document, DocumentVersion, VersionSource
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import ContractNotFoundError, PermissionDeniedError, ValidationError
 from contracts.models import Contract
+from contracts.text_input import has_visible_character
 from engine.db import table_of
 
 MAX_TITLE = 300
@@ -138,8 +140,8 @@ def upload_document(
     contract = visible_contract(session, contract_id, actor)
     _require_edit(actor, contract)
     name = (title or upload.filename or "").strip()[:MAX_TITLE]
-    if not name:
-        raise ValidationError({"title": ["give a title or a file name"]})
+    if not has_visible_character(name):
+        raise ValidationError({"title": ["give a title or a file name with a visible character"]})
     ingest.check_declared_length(upload.declared_length, settings)
     stored = ingest.receive(upload, settings)
     document = Document(
@@ -341,6 +343,8 @@ def _add_version(
     source: VersionSource = VersionSource.UPLOAD,
     restored_from: int | None = None,
 ) -> DocumentVersion:
+    # Past this use case the caller's commit may still fail: the file goes with a rollback.
+    cleanup.delete_unless_committed(session, settings.storage, stored.storage_key)
     try:
         version = DocumentVersion(
             document=document,

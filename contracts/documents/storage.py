@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -27,6 +27,14 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove a blob if it exists."""
+        ...
+
+    def keys_written_before(self, cutoff: float) -> Iterator[str]:
+        """Keys of the blobs last written before `cutoff` (a POSIX timestamp)."""
+        ...
+
+    def remove_stale_parts(self, cutoff: float) -> int:
+        """Remove half-written parts left before `cutoff` by a crash; return how many."""
         ...
 
 
@@ -56,6 +64,20 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def keys_written_before(self, cutoff: float) -> Iterator[str]:
+        for path in self.root.glob("??/??/*"):
+            key = path.name
+            if key.isalnum() and path.parent.parent.name == key[:2] and _mtime(path) < cutoff:
+                yield key
+
+    def remove_stale_parts(self, cutoff: float) -> int:
+        removed = 0
+        for path in self.tmp.glob("put-*"):
+            if _mtime(path) < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def _write(self, target: Path, chunks: Iterable[bytes]) -> int:
         self.tmp.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=self.tmp, prefix="put-")
@@ -67,9 +89,30 @@ class LocalStorage:
                     size += len(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
+            new_shard = not target.parent.exists()
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(name, target)
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
+        # The rename lives in the directory: without this a power cut can lose a file
+        # whose version the database has already committed (and a new shard folder
+        # lives in its parents).
+        for folder in (target.parent, target.parent.parent, self.root)[: 3 if new_shard else 1]:
+            _fsync_directory(folder)
         return size
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # removed meanwhile
+        return float("inf")

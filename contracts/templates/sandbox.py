@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jsonschema
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -116,12 +116,33 @@ def check_body(body: str) -> None:
     if len(body) > MAX_BODY_CHARS:
         raise TemplateBodyError(f"the body is longer than {MAX_BODY_CHARS} characters")
     try:
-        ENVIRONMENT.parse(body)
+        tree = ENVIRONMENT.parse(body)
     except TemplateSyntaxError as exc:
         raise TemplateBodyError(
             f"template syntax error on line {exc.lineno}: {exc.message}",
             details={"body": [f"line {exc.lineno}: {exc.message}"]},
         ) from None
+    _check_names(tree)
+
+
+def _check_names(tree: nodes.Template) -> None:
+    """Refuse a filter or test the sandbox does not offer, naming it and what it offers.
+
+    Jinja only notices an unknown name when compiling, or (inside a block) when rendering;
+    checking the parsed body catches every use up front.
+    """
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, known = (
+            ("filter", ENVIRONMENT.filters)
+            if isinstance(node, nodes.Filter)
+            else ("test", ENVIRONMENT.tests)
+        )
+        if node.name not in known:
+            allowed = ", ".join(sorted(known))
+            raise TemplateBodyError(
+                f"unknown template {kind} '{node.name}' on line {node.lineno} (allowed: {allowed})",
+                details={"body": [f"line {node.lineno}: unknown {kind} '{node.name}'"]},
+            )
 
 
 def variables(body: str) -> set[str]:
@@ -197,7 +218,7 @@ def render_body(body: str, fields: dict[str, Any]) -> str:
             f"the template uses an undefined value: {exc.message}",
             details={"body": [str(exc.message)]},
         ) from None
-    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+    except (TypeError, ValueError, ArithmeticError, RecursionError, TemplateError) as exc:
         raise TemplateBodyError(
             f"the template failed to render: {exc}", details={"body": [str(exc)]}
         ) from None

@@ -22,6 +22,7 @@ from contracts.models import Contract, ContractType, Role, User
 from contracts.templates import renditions, sandbox
 from contracts.templates.errors import TemplateNotFoundError
 from contracts.templates.models import LANGUAGES, Template, TemplateDraft, TemplateVersion
+from contracts.text_input import has_visible_character
 from engine import clock
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,59}$")
@@ -90,8 +91,8 @@ def create_template(
         errors["code"] = ["2-60 lowercase letters, digits, '-' or '_'"]
     elif session.scalars(select(Template.id).where(Template.code == code)).first():
         errors["code"] = [f"template '{code}' already exists"]
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        errors["name"] = ["must be 1-200 characters"]
+    if not isinstance(name, str) or not has_visible_character(name) or len(name) > 200:
+        errors["name"] = ["must be 1-200 characters, at least one of them visible"]
     if language not in LANGUAGES:
         errors["language"] = [f"must be one of: {', '.join(LANGUAGES)}"]
     type_row = session.scalars(
@@ -120,8 +121,10 @@ def revise_template(
     template = get_template(session, code)
     check_template(spec)
     if name is not None:
-        if not name.strip() or len(name) > 200:
-            raise ValidationError({"name": ["must be 1-200 characters"]})
+        if not has_visible_character(name) or len(name) > 200:
+            raise ValidationError(
+                {"name": ["must be 1-200 characters, at least one of them visible"]}
+            )
         template.name = name.strip()
     number = max(v.number for v in template.versions) + 1
     template.versions.append(_version(number, spec, actor))

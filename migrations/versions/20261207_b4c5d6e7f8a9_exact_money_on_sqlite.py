@@ -7,7 +7,7 @@ are there (floats, or integers where SQLite had stored a whole amount as one). T
 stays NUMERIC(p, s).
 
 Revision ID: b4c5d6e7f8a9
-Revises: d9e3b7a5c2f1
+Revises: c5d6e7f8a9b0
 Create Date: 2026-12-07 16:40:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b4c5d6e7f8a9"
-down_revision = "d9e3b7a5c2f1"
+down_revision = "c5d6e7f8a9b0"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from contracts import reference_data
 from contracts.models import Contract
+from contracts.text_input import whole_number
 from webui.templates_admin.custom_fields import custom_field_values, custom_fields_from_form
 
 TEXT_FIELDS = ("title", "contract_type", "amount", "currency", "department", "counterparty")
@@ -41,7 +42,8 @@ def raw_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     notice_days = form.get("notice_days", "").strip()
     if notice_days:
         # A non-number goes through as text so the service reports it on the field.
-        raw["notice_days"] = int(notice_days) if notice_days.lstrip("-").isdigit() else notice_days
+        number = whole_number(notice_days)
+        raw["notice_days"] = notice_days if number is None else number
     raw["tags"] = sorted({tag.strip() for tag in form.get("tags", "").split(",") if tag.strip()})
     raw["description"] = form.get("description", "")
     custom = custom_fields_from_form(form)

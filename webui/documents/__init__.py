@@ -59,6 +59,6 @@ def _refused(status: int, error: DocumentTooLargeError | UnsupportedDocumentType
     return error_response(status, error.code, error.message, error.details)
 
 
-from webui.documents import api, views  # noqa: E402,F401
+from webui.documents import api, tasks, views  # noqa: E402,F401
 
 bp.register_blueprint(api_bp)

@@ -13,6 +13,7 @@ from contracts import access
 from contracts.documents import bodies, diff, service
 from contracts.documents.errors import BodyMergeConflictError
 from contracts.errors import ValidationError
+from contracts.text_input import whole_number
 from webui.auth import current_actor
 from webui.documents import bp
 from webui.documents.api import compare_args, download_response
@@ -155,7 +156,7 @@ def body(contract_id: int) -> str:
 def save_body(contract_id: int) -> tuple[str, int] | Response:
     actor = current_actor()
     raw_base = request.form.get("base_version", "").strip()
-    base = int(raw_base) if raw_base.isdigit() else None
+    base = whole_number(raw_base) if not raw_base.startswith("-") else None
     text = request.form.get("text", "")
     try:
         saved = bodies.save_body(db.session, contract_id, text, base, actor)
