@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Table, bindparam
+from sqlalchemy import JSON, DateTime, MetaData, Table, bindparam, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -19,6 +21,37 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_driver_leaves_transactions_to_us(
+    dbapi_connection: object, _record: ConnectionPoolEntry
+) -> None:
+    """Stop sqlite3's legacy transaction control (it emits no BEGIN before SELECT or SAVEPOINT).
+
+    In that mode `begin_nested()` outside a write opened a transaction of its own
+    that its RELEASE committed, and a rollback of the outer transaction did not undo
+    it. Every engine of the process gets this (app, CLI, Celery, bench, tests), so the
+    savepoints of imports, outbox, timers and instances are real on SQLite as on
+    PostgreSQL. Python 3.12's `autocommit=False` would do the same; we run on 3.11.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn: Connection) -> None:
+    """Emit the BEGIN the driver no longer emits (SQLAlchemy's documented recipe)."""
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # the dialect set isolation_level=None itself: each statement commits
+    # A connection returned from AUTOCOMMIT is reset by the dialect to "" (legacy mode).
+    dbapi_connection.isolation_level = None
+    conn.exec_driver_sql("BEGIN")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
