@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, bindparam, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from engine.errors import ConcurrentUpdateError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,6 +54,24 @@ def _sqlite_begin(conn: Connection) -> None:
     # A connection returned from AUTOCOMMIT is reset by the dialect to "" (legacy mode).
     dbapi_connection.isolation_level = None
     conn.exec_driver_sql("BEGIN")
+
+
+SQLITE_BUSY_SNAPSHOT = 517
+
+
+@event.listens_for(Engine, "handle_error")
+def _sqlite_stale_snapshot_is_a_concurrent_update(context: ExceptionContext) -> None:
+    """A write after another connection committed since this transaction read: a conflict.
+
+    With real transactions SQLite refuses such a write at once (SQLITE_BUSY_SNAPSHOT,
+    "database is locked"); it is what PostgreSQL reports as a serialization failure
+    and what a version check reports as stale: someone else saved first (409).
+    """
+    error = context.original_exception
+    if getattr(error, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+        raise ConcurrentUpdateError(
+            "someone else saved a change meanwhile; reload and try again"
+        ) from error
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -7,6 +7,7 @@ the "nested" transaction committed it; these tests fail on that mode.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from engine.errors import ConcurrentUpdateError
 from engine.models import ProcessDefinition
 
 
@@ -94,3 +96,21 @@ def test_autocommit_connections_still_autocommit_and_do_not_leak_legacy_mode(eng
             assert dbapi.in_transaction
             conn.exec_driver_sql("RELEASE SAVEPOINT sp")
             assert dbapi.in_transaction  # the outer BEGIN still holds
+
+
+def test_a_write_on_a_stale_snapshot_is_a_concurrent_update_not_a_lock_error(engine):
+    with Session(engine) as session:
+        session.add(_definition("shared"))
+        session.commit()
+    with Session(engine) as reader, Session(engine) as writer:
+        mine = reader.scalars(select(ProcessDefinition)).one()  # the snapshot starts here
+        writer.scalars(select(ProcessDefinition)).one().note = "first"
+        writer.commit()
+        mine.note = "second"
+        started = time.perf_counter()
+        with pytest.raises(ConcurrentUpdateError):
+            reader.flush()
+        assert time.perf_counter() - started < 5  # refused at once, no lock wait
+        reader.rollback()
+        reader.scalars(select(ProcessDefinition)).one().note = "second, on a fresh read"
+        reader.commit()
