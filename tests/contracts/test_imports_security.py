@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import struct
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -28,6 +31,7 @@ from contracts.models import Contract, ContractNumberCounter, ImportBatch, User
 from engine import clock
 from engine.errors import InvalidInputError
 from tests.factories import DEMO_PASSWORD
+from webui.config import REPO_ROOT
 from webui.extensions import db
 from webui.imports.tasks import import_contracts
 
@@ -245,6 +249,79 @@ def test_a_killed_worker_leaves_a_running_batch_that_turns_interrupted_and_resum
     status, rows = _state(app, batch_id)
     assert status == "done" and set(rows.values()) == {"imported"}
     assert [t for t in _titles(app) if t.startswith("Killed")] == titles
+
+
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from contracts import service
+from tests.conftest import make_app
+from webui.imports.tasks import import_contracts
+
+database, instance, batch_id, k, where = sys.argv[1:6]
+app = make_app(Path(database), Path(instance))
+seen = []
+
+
+def dies_on_kth(original):
+    def call(*args, **kwargs):
+        result = original(*args, **kwargs) if where == "in_row" else None
+        seen.append(1)
+        if len(seen) == int(k):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result if where == "in_row" else original(*args, **kwargs)
+
+    return call
+
+
+if where == "in_row":  # the k-th contract is inserted, its row not yet marked
+    service.create_contract = dies_on_kth(service.create_contract)
+else:  # row k is done (savepoint released) but its transaction not committed
+    Session.commit = dies_on_kth(Session.commit)
+with app.app_context():
+    import_contracts(int(batch_id))
+"""
+
+
+@pytest.mark.parametrize("where", ["in_row", "before_commit"])
+def test_a_worker_killed_mid_row_leaves_no_half_row_and_the_batch_resumes(app, browser, where):
+    titles = [f"Kill {i}" for i in range(1, 6)]
+    batch_id = _batch_id(browser.upload(_sheet([_row(t) for t in titles])))
+    with app.app_context():
+        imports.start_import(db.session, batch_id, _actor("admin"))
+        db.session.commit()
+        database = db.engine.url.database
+    worker = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            database,
+            str(app.config["INSTANCE_DIR"]),
+            str(batch_id),
+            "3",
+            where,
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+    status, rows = _state(app, batch_id)
+    assert status == "running"  # nobody lived to say otherwise
+    assert [s for _, s in sorted(rows.items())] == ["imported"] * 2 + ["ready"] * 3
+    assert [t for t in _titles(app) if t.startswith("Kill")] == titles[:2]
+    with time_machine.travel(clock.now() + imports.STALE_AFTER + timedelta(minutes=1), tick=False):
+        assert f"/imports/{batch_id}/resume" in browser.get(f"/imports/{batch_id}").get_data(
+            as_text=True
+        )
+        assert browser.post(f"/imports/{batch_id}/resume").status_code == 302
+    assert _state(app, batch_id)[0] == "done"
+    assert [t for t in _titles(app) if t.startswith("Kill")] == titles
 
 
 # -- 4: sheet bombs ------------------------------------------------------------------------
