@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from contracts import imports
+from contracts.actor import Actor
 from contracts.errors import ImportTooLargeError, PermissionDeniedError
 from contracts.models import ImportBatch
 from engine.errors import ConflictError, InvalidInputError
@@ -151,7 +154,8 @@ def resume(batch_id: int) -> Response:
     return _queue(batch_id, imports.resume_import)
 
 
-def _queue(batch_id: int, use_case: Any) -> Response:
+def _queue(batch_id: int, use_case: Callable[[Session, int, Actor], ImportBatch]) -> Response:
+    """Run start/resume, commit, then hand the batch to the import job."""
     try:
         use_case(db.session, batch_id, current_actor())
     except ConflictError as exc:
