@@ -1,7 +1,8 @@
 """Errors of the contracts package; each subclasses one of the engine's kinds.
 
 engine.errors.InvalidInputError
- └── ValidationError          validation_failed  details: {"field": ["message", …]}
+ ├── ValidationError          validation_failed  details: {"field": ["message", …]}
+ └── ImportTooLargeError      import_too_large   (-> 413) an import's files, unpacked or rows
 engine.errors.NotFoundError
  └── ContractNotFoundError    contract_not_found
 engine.errors.ForbiddenError
@@ -30,6 +31,10 @@ class ValidationError(InvalidInputError):
     def __init__(self, details: dict[str, list[str]], message: str | None = None) -> None:
         fields = ", ".join(sorted(details))
         super().__init__(message or f"invalid input: {fields}", details=details)
+
+
+class ImportTooLargeError(InvalidInputError):
+    code = "import_too_large"
 
 
 class ContractNotFoundError(NotFoundError):

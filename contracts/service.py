@@ -330,6 +330,7 @@ def _filtered(query: Select[Any], f: ContractFilters) -> Select[Any]:
             or_(
                 Contract.title.ilike(like),
                 Contract.number.ilike(like),
+                Contract.external_ref.ilike(like),
                 Counterparty.name.ilike(like),
             )
         )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, Table, bindparam
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, Table, bindparam, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from engine.errors import ConcurrentUpdateError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,6 +24,55 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_driver_leaves_transactions_to_us(
+    dbapi_connection: object, _record: ConnectionPoolEntry
+) -> None:
+    """Stop sqlite3's legacy transaction control (it emits no BEGIN before SELECT or SAVEPOINT).
+
+    In that mode `begin_nested()` outside a write opened a transaction of its own
+    that its RELEASE committed, and a rollback of the outer transaction did not undo
+    it. Every engine of the process gets this (app, CLI, Celery, bench, tests), so the
+    savepoints of imports, outbox, timers and instances are real on SQLite as on
+    PostgreSQL. Python 3.12's `autocommit=False` would do the same; we run on 3.11.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn: Connection) -> None:
+    """Emit the BEGIN the driver no longer emits (SQLAlchemy's documented recipe)."""
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # the dialect set isolation_level=None itself: each statement commits
+    # A connection returned from AUTOCOMMIT is reset by the dialect to "" (legacy mode).
+    dbapi_connection.isolation_level = None
+    conn.exec_driver_sql("BEGIN")
+
+
+SQLITE_BUSY_SNAPSHOT = 517
+
+
+@event.listens_for(Engine, "handle_error")
+def _sqlite_stale_snapshot_is_a_concurrent_update(context: ExceptionContext) -> None:
+    """A write after another connection committed since this transaction read: a conflict.
+
+    With real transactions SQLite refuses such a write at once (SQLITE_BUSY_SNAPSHOT,
+    "database is locked"); it is what PostgreSQL reports as a serialization failure
+    and what a version check reports as stale: someone else saved first (409).
+    """
+    error = context.original_exception
+    if getattr(error, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+        raise ConcurrentUpdateError(
+            "someone else saved a change meanwhile; reload and try again"
+        ) from error
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -75,6 +75,9 @@ class Contract(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
+    # The number (or id) the contract had in another system, e.g. an imported sheet's;
+    # `number` is always the system's own (contracts.numbering).
+    external_ref: Mapped[str | None] = mapped_column(String(100), index=True)
     title: Mapped[str] = mapped_column(String(300))
     contract_type_id: Mapped[int] = mapped_column(ForeignKey("contract_type.id"), index=True)
     status: Mapped[ContractStatus] = mapped_column(String(20), default=ContractStatus.DRAFT)

@@ -25,6 +25,9 @@ class ImportBatch(Base):
     total_rows: Mapped[int] = mapped_column(default=0)
     processed_rows: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime | None]
+    # Written with every imported row: a "running" batch whose heartbeat is old was
+    # interrupted (worker killed, server restarted) and may be resumed.
+    heartbeat_at: Mapped[datetime | None]
 
     created_by: Mapped[User] = relationship(lazy="joined")
     rows: Mapped[list[ImportRow]] = relationship(

@@ -49,6 +49,7 @@ def test_an_outsider_in_a_candidate_group_may_open_it(submitted, app):
         select(HumanTask).where(HumanTask.status == HumanTaskStatus.READY)
     ).one()
     add_user(app, "yann", roles=["viewer"], groups=task.candidate_groups, department="rnd")
+    db.session.rollback()  # SQLite reads are repeatable now: end the snapshot that predates yann
     assert service.get_contract(db.session, submitted, actor("yann")).id == submitted
     with pytest.raises(ContractNotFoundError):
         service.get_contract(db.session, submitted + 1000, actor("yann"))

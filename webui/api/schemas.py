@@ -97,6 +97,10 @@ COMPONENTS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "number": {**_STR, "examples": ["HT-2026-000123"]},
+            "external_reference": {
+                **_NULL_STR,
+                "description": "the number it had in another system (e.g. imported)",
+            },
             "title": _STR,
             "contract_type": _STR,
             "status": {"type": "string", "enum": STATUSES},
@@ -245,6 +249,7 @@ def contract_json(contract: Contract) -> dict[str, Any]:
     return {
         "id": contract.id,
         "number": contract.number,
+        "external_reference": contract.external_ref,
         "title": contract.title,
         "contract_type": contract.contract_type.code,
         "status": str(contract.status),

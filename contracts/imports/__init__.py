@@ -2,9 +2,14 @@
 
 `preview_import` reads and checks every row (nothing is created yet) and stores
 a batch with one result row per sheet row; `run_import` then creates the
-contracts of the ready rows, one savepoint each, yielding progress so the
-caller (a Celery task) can commit as it goes. A row whose idempotency key
-(external_ref, else a hash of the row) was imported before is skipped.
+contracts of the ready rows, yielding after each so the caller (a Celery task)
+commits row by row. A row's contract and the row's own "imported" mark are
+written in one transaction, so a crash leaves either both or neither, and a
+resumed batch (`resume_import`) never imports a row twice. A batch whose worker
+died shows as interrupted once its heartbeat is STALE_AFTER old. A row whose
+idempotency key (external_ref, else a hash of the row) was imported before is
+skipped. Contract numbers always come from the system; a sheet's `number`
+becomes the contract's external reference.
 """
 
 from __future__ import annotations
@@ -13,14 +18,13 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from contracts import access, audit, service
 from contracts.actor import Actor
@@ -29,21 +33,51 @@ from contracts.documents.ingest import Upload
 from contracts.documents.service import upload_document
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import ContractStateError, PermissionDeniedError, ValidationError
-from contracts.models import Contract, ImportBatch, ImportRow
+from contracts.imports.files import (
+    COLUMNS,
+    MAX_ARCHIVE_BYTES,
+    MAX_ARCHIVE_MEMBERS,
+    MAX_COMPRESSION_RATIO,
+    MAX_ROWS,
+    MAX_SHEET_BYTES,
+    check_archive,
+    check_workbook,
+    read_sheet,
+)
+from contracts.models import ImportBatch, ImportRow
 from engine import clock
 from engine.errors import InvalidInputError, NotFoundError
 
-COLUMNS = (
-    "number title contract_type amount currency department counterparty "
-    "effective_date expiry_date tags external_ref file"
-).split()
+__all__ = [
+    "COLUMNS",
+    "MAX_ARCHIVE_BYTES",
+    "MAX_ARCHIVE_MEMBERS",
+    "MAX_COMPRESSION_RATIO",
+    "MAX_ROWS",
+    "MAX_SHEET_BYTES",
+    "STALE_AFTER",
+    "archive_path",
+    "check_archive",
+    "check_workbook",
+    "get_batch",
+    "idempotency_key",
+    "interrupt_import",
+    "is_interrupted",
+    "preview_import",
+    "read_sheet",
+    "require_owner",
+    "resume_import",
+    "run_import",
+    "start_import",
+]
+
 CONTRACT_COLUMNS = (
     "title contract_type amount currency department counterparty effective_date expiry_date tags"
 ).split()
-MAX_ROWS = 5000
-MAX_ARCHIVE_MEMBERS = 10_000
-MAX_ARCHIVE_BYTES = 2 * 1024**3
-MAX_COMPRESSION_RATIO = 100
+EXTERNAL_REF_CHARS = 100
+# A running import writes a heartbeat with every row; one silent this long has died.
+STALE_AFTER = timedelta(minutes=5)
+DONE_STATUSES = ("imported", "skipped", "failed")
 
 
 def preview_import(
@@ -103,6 +137,7 @@ def preview_import(
 
 
 def archive_path(archive_dir: Path, batch_id: int) -> Path:
+    """Where a batch's zip waits between preview and import."""
     return archive_dir / f"import-{batch_id}.zip"
 
 
@@ -115,17 +150,73 @@ def start_import(session: Session, batch_id: int, actor: Actor) -> ImportBatch:
             f"import {batch.id} is already {batch.status}", details={"status": batch.status}
         )
     batch.status = "queued"
+    batch.heartbeat_at = clock.now()
     return batch
+
+
+def is_interrupted(batch: ImportBatch) -> bool:
+    """True when the batch stopped before its end: marked so, or silent for STALE_AFTER."""
+    if batch.status == "interrupted":
+        return True
+    if batch.status not in ("queued", "running"):
+        return False
+    last_sign = batch.heartbeat_at or batch.created_at
+    return clock.now() - last_sign > STALE_AFTER
+
+
+def resume_import(session: Session, batch_id: int, actor: Actor) -> ImportBatch:
+    """Queue an interrupted batch again; its imported rows stay, the rest follow once."""
+    batch = get_batch(session, batch_id)
+    require_owner(batch, actor)
+    if not is_interrupted(batch):
+        raise ContractStateError(
+            f"import {batch.id} is {batch.status}, not interrupted",
+            details={"status": batch.status},
+        )
+    batch.status = "queued"
+    batch.heartbeat_at = clock.now()
+    audit.record(
+        session,
+        "import.resume",
+        actor=actor.username,
+        object_type="import_batch",
+        object_id=batch.id,
+        ip=actor.ip,
+        details={"done": _done_rows(batch)},
+    )
+    return batch
+
+
+def interrupt_import(session: Session, batch_id: int, reason: str) -> None:
+    """Mark a batch whose run failed as interrupted (its committed rows stay imported)."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is not None and batch.status in ("queued", "running"):
+        batch.status = "interrupted"
+        batch.heartbeat_at = clock.now()
+        audit.record(
+            session,
+            "import.interrupted",
+            actor="system",
+            object_type="import_batch",
+            object_id=batch.id,
+            details={"reason": reason[:300]},
+        )
 
 
 def run_import(
     session: Session, batch_id: int, settings: DocumentSettings, archive_dir: Path | None = None
 ) -> Iterator[ImportBatch]:
-    """Create the contracts of the batch's ready rows, yielding after each row."""
+    """Create the contracts of the batch's ready rows, yielding after each row.
+
+    Each row (its contract, documents and the row's own status) is one savepoint
+    inside the transaction the caller commits after every yield. Rows already
+    done are passed over, so a batch that died half-way is simply run again.
+    """
     batch = get_batch(session, batch_id)
     if batch.status not in ("queued", "running"):
         return
     batch.status = "running"
+    batch.heartbeat_at = clock.now()
     actor = Actor(user=batch.created_by)
     path = archive_path(archive_dir, batch.id) if archive_dir else None
     archive = zipfile.ZipFile(path) if path and path.exists() else None
@@ -133,11 +224,7 @@ def run_import(
         for row in batch.rows:
             if row.status != "ready":
                 continue
-            if _already_imported(session, row.idempotency_key):
-                row.status = "skipped"
-            else:
-                _import_row(session, row, actor, archive, settings)
-            batch.processed_rows += 1
+            _import_row(session, batch, row, actor, archive, settings)
             yield batch
     finally:
         if archive is not None:
@@ -146,6 +233,7 @@ def run_import(
         path.unlink(missing_ok=True)
     batch.status = "done"
     batch.finished_at = clock.now()
+    batch.processed_rows = _done_rows(batch)
     audit.record(
         session,
         "import.run",
@@ -158,6 +246,7 @@ def run_import(
 
 
 def get_batch(session: Session, batch_id: int) -> ImportBatch:
+    """Return the batch or raise NotFoundError."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise NotFoundError(f"import batch {batch_id} does not exist")
@@ -179,84 +268,14 @@ def idempotency_key(data: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-def check_archive(archive: IO[bytes]) -> set[str]:
-    """Return the member names of a safe zip; refuse path tricks and zip bombs."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile:
-        raise InvalidInputError("the archive is not a valid zip file") from None
-    if len(infos) > MAX_ARCHIVE_MEMBERS:
-        raise InvalidInputError(f"the archive has more than {MAX_ARCHIVE_MEMBERS} files")
-    total = 0
-    names: set[str] = set()
-    for info in infos:
-        _check_member_name(info.filename)
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if ratio > MAX_COMPRESSION_RATIO and info.file_size > 1024 * 1024:
-            raise InvalidInputError(
-                f"archive member '{info.filename}' expands {ratio:.0f} times: refused as a zip bomb"
-            )
-        if not info.is_dir():
-            names.add(info.filename)
-    if total > MAX_ARCHIVE_BYTES:
-        raise InvalidInputError("the archive expands beyond the 2 GB limit: refused")
-    return names
+def external_reference(data: dict[str, Any]) -> str | None:
+    """The number the row had in the old system (else its external_ref), never ours."""
+    ref = str(data.get("number") or data.get("external_ref") or "").strip()
+    return ref[:EXTERNAL_REF_CHARS] or None
 
 
-def _check_member_name(name: str) -> None:
-    path = PurePosixPath(name.replace("\\", "/"))
-    unsafe = (
-        name.startswith(("/", "\\"))
-        or (len(name) > 1 and name[1] == ":")
-        or ".." in path.parts
-        or "\x00" in name
-    )
-    if unsafe:
-        raise InvalidInputError(
-            f"archive member name '{name}' points outside the archive: refused",
-            details={"archive": [f"unsafe member name: {name}"]},
-        )
-
-
-def read_sheet(sheet: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    """Return (row number, values by column) for each non-empty row of the first sheet."""
-    try:
-        workbook = load_workbook(sheet, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise InvalidInputError(f"the sheet is not a readable .xlsx file ({exc})") from None
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(rows, ())]
-        unknown = [h for h in header if h and h not in COLUMNS]
-        if unknown or "title" not in header:
-            raise InvalidInputError(
-                "the first row must name the columns: " + ", ".join(COLUMNS),
-                details={"columns": [f"unknown: {', '.join(unknown)}"] if unknown else None},
-            )
-        records = []
-        for number, values in enumerate(rows, start=2):
-            data = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
-            if any(v not in (None, "") for v in data.values()):
-                records.append((number, data))
-            if len(records) > MAX_ROWS:
-                raise InvalidInputError(f"at most {MAX_ROWS} rows per import")
-        return records
-    finally:
-        workbook.close()
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return str(Decimal(str(value)))
-    if isinstance(value, str):
-        return value.strip()
-    return value
+def _done_rows(batch: ImportBatch) -> int:
+    return sum(batch.count(status) for status in DONE_STATUSES)
 
 
 def _contract_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -279,9 +298,6 @@ def _row_errors(
             errors.extend({"field": name, "message": m} for m in messages)
     except PermissionDeniedError as exc:
         errors.append({"field": "department", "message": exc.message})
-    number = str(data.get("number") or "").strip()
-    if number and session.scalar(select(Contract.id).where(Contract.number == number)):
-        errors.append({"field": "number", "message": f"contract {number} already exists"})
     member = str(data.get("file") or "").strip()
     if member:
         if members is None:
@@ -300,33 +316,69 @@ def _already_imported(session: Session, key: str) -> bool:
 
 def _import_row(
     session: Session,
+    batch: ImportBatch,
     row: ImportRow,
     actor: Actor,
     archive: zipfile.ZipFile | None,
     settings: DocumentSettings,
 ) -> None:
+    """Import one row in a savepoint: contract, documents and the row's mark together."""
     savepoint = session.begin_nested()
     try:
-        contract = service.create_contract(session, _contract_input(row.data), actor)
-        number = str(row.data.get("number") or "").strip()
-        if number:
-            contract.number = number[:32]
-        session.flush()
-        member = str(row.data.get("file") or "").strip()
-        if member and archive is not None:
-            info = archive.getinfo(member)
-            with archive.open(info) as stream:
-                name = PurePosixPath(member).name
-                upload = Upload(stream, name, info.file_size)  # type: ignore[arg-type]
-                upload_document(session, contract.id, upload, actor, settings, title=name)
+        if _already_imported(session, row.idempotency_key):
+            outcome: dict[str, Any] = {"status": "skipped"}
+        else:
+            contract = service.create_contract(session, _contract_input(row.data), actor)
+            contract.external_ref = external_reference(row.data)
+            session.flush()
+            _attach_file(session, contract.id, row, actor, archive, settings)
+            outcome = {"status": "imported", "contract_id": contract.id}
+        if not _claim(session, row, outcome):
+            savepoint.rollback()  # another run of this batch did the row meanwhile
+            session.refresh(row)
+            return
     except (InvalidInputError, PermissionDeniedError, KeyError) as exc:
         savepoint.rollback()
-        row.status = "failed"
         message = (
             exc.message if isinstance(exc, InvalidInputError | PermissionDeniedError) else str(exc)
         )
-        row.errors = [{"field": "file" if isinstance(exc, KeyError) else "row", "message": message}]
-        return
-    savepoint.commit()
-    row.status = "imported"
-    row.contract_id = contract.id
+        field = "file" if isinstance(exc, KeyError) else "row"
+        failed = {"status": "failed", "errors": [{"field": field, "message": message}]}
+        if not _claim(session, row, failed):
+            session.refresh(row)
+    else:
+        savepoint.commit()
+    batch.processed_rows = _done_rows(batch)
+    batch.heartbeat_at = clock.now()
+
+
+def _attach_file(
+    session: Session,
+    contract_id: int,
+    row: ImportRow,
+    actor: Actor,
+    archive: zipfile.ZipFile | None,
+    settings: DocumentSettings,
+) -> None:
+    member = str(row.data.get("file") or "").strip()
+    if member and archive is not None:
+        info = archive.getinfo(member)
+        with archive.open(info) as stream:
+            name = PurePosixPath(member).name
+            upload = Upload(stream, name, info.file_size)  # type: ignore[arg-type]
+            upload_document(session, contract_id, upload, actor, settings, title=name)
+
+
+def _claim(session: Session, row: ImportRow, values: dict[str, Any]) -> bool:
+    """Move the row out of "ready" with a guarded UPDATE; False if it had moved already."""
+    result = session.execute(
+        update(ImportRow)
+        .where(ImportRow.id == row.id, ImportRow.status == "ready")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    for key, value in values.items():
+        set_committed_value(row, key, value)
+    return True
