@@ -169,10 +169,15 @@ def scopes_for(user: User) -> list[str]:
 
 
 def create_integration_token(
-    session: Session, user: User, *, name: str, scopes: list[str], days: int
+    session: Session, user: User, *, name: str, scopes: list[str], days: int, password: str
 ) -> tuple[str, ApiToken]:
-    """Create a named token with chosen scopes; return its secret (shown once) and its row."""
+    """Create a named token with chosen scopes; return its secret (shown once) and its row.
+
+    The user re-enters their password: a stolen session alone mints no lasting token.
+    """
     errors: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, password):
+        errors["password"] = ["enter your current password to create a token"]
     if not name.strip() or len(name) > 120:
         errors["name"] = ["give the token a name (at most 120 characters)"]
     allowed = scopes_for(user)

@@ -1,4 +1,12 @@
-"""Sessions (Flask-Login) for pages, bearer tokens for the API, and the login page."""
+"""Sessions (Flask-Login) for pages, bearer tokens for the API, and the login page.
+
+A request is authenticated one way only. With a bearer header it is its token's
+alone (the session cookie is ignored), and tokens count only under API_PREFIX:
+on a page a bearer header means not signed in. Every API view declares its
+access (`webui.api.spec.operation`), enforced for sessions and tokens alike by
+`enforce_api_access`. A login session stays valid while the generation it was
+issued with is the user's current one (see `contracts.credentials`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from contracts import accounts, audit
 from contracts.actor import Actor
@@ -23,6 +31,8 @@ from contracts.models import User
 from webui.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
+
+API_PREFIX = "/api/v1/"
 
 
 def client_ip() -> str:
@@ -44,6 +54,36 @@ def rate_limiter() -> accounts.RateLimiter:
         )
         current_app.extensions["cf_rate_limiter"] = limiter
     return limiter
+
+
+def bearer_token(req: Request) -> str | None:
+    """The bearer token a request carries, if any."""
+    header = req.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+
+
+def is_api_request() -> bool:
+    """Whether this request is for the JSON API (the only place bearer tokens count)."""
+    return request.path.startswith(API_PREFIX)
+
+
+def enforce_api_access() -> Response | None:
+    """Before any /api/v1 view: refuse undeclared views, anonymous callers and missing scopes."""
+    from webui.api.spec import declared_access
+    from webui.errors import error_response
+
+    if not is_api_request() or request.endpoint is None:
+        return None  # a page, or no such route (404/405 follow)
+    access = declared_access(current_app.view_functions.get(request.endpoint))
+    if access is None:
+        return error_response(
+            403, "undeclared_endpoint", "this API endpoint declares no access; it is closed"
+        )
+    if access.public:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return check_token(access.scope)
 
 
 def check_token(scope: str | None) -> Response | None:
@@ -85,17 +125,20 @@ def install(app: Flask) -> None:
     login_manager.login_message = "Please sign in."
     app.register_blueprint(bp)
 
+    app.before_request(enforce_api_access)
+
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
+        if bearer_token(request) is not None:
+            return None  # the token alone speaks for a bearer request
         return accounts.signed_in_user(db.session, int(user_id))
 
     @login_manager.request_loader
-    def _load_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
+    def _load_from_token(req: Request) -> User | None:
+        secret = bearer_token(req)
+        if secret is None or not is_api_request():
             return None
-        g.token_auth = True
-        token = accounts.token_for(db.session, header.removeprefix("Bearer ").strip())
+        token = accounts.token_for(db.session, secret)
         g.api_token = token
         return token.user if token is not None else None
 
