@@ -19,12 +19,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Request, Response
 
-from contracts import accounts, audit
+from contracts import accounts, audit, credentials
 from contracts.actor import Actor
 from contracts.errors import AuthenticationError
 from contracts.models import User
@@ -33,6 +34,7 @@ from webui.extensions import db, login_manager
 bp = Blueprint("auth", __name__)
 
 API_PREFIX = "/api/v1/"
+GENERATION_KEY = "_cf_generation"
 
 
 def client_ip() -> str:
@@ -65,6 +67,12 @@ def bearer_token(req: Request) -> str | None:
 def is_api_request() -> bool:
     """Whether this request is for the JSON API (the only place bearer tokens count)."""
     return request.path.startswith(API_PREFIX)
+
+
+def start_session(user: User) -> None:
+    """Sign the browser in, bound to the user's current session generation."""
+    login_user(user)
+    session[GENERATION_KEY] = user.session_generation
 
 
 def enforce_api_access() -> Response | None:
@@ -131,7 +139,10 @@ def install(app: Flask) -> None:
     def _load_user(user_id: str) -> User | None:
         if bearer_token(request) is not None:
             return None  # the token alone speaks for a bearer request
-        return accounts.signed_in_user(db.session, int(user_id))
+        user = accounts.signed_in_user(db.session, int(user_id))
+        if user is None or session.get(GENERATION_KEY) != user.session_generation:
+            return None  # signed out since (logout, elsewhere, password change)
+        return user
 
     @login_manager.request_loader
     def _load_from_token(req: Request) -> User | None:
@@ -172,7 +183,7 @@ def login() -> str | Response:
             db.session.commit()
             flash(exc.message, "error")
             return render_template("auth/login.html", username=username), 401
-        login_user(user)
+        start_session(user)
         audit.record(db.session, "login", actor=user.username, ip=client_ip())
         db.session.commit()
         return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
@@ -182,10 +193,16 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    audit.record(db.session, "logout", actor=current_user.username, ip=client_ip())
+    credentials.sign_out(db.session, current_actor())
     db.session.commit()
-    logout_user()
+    end_browser_session()
     return redirect(url_for("auth.login"))
+
+
+def end_browser_session() -> None:
+    """Forget the sign-in in this browser's cookie (the server side ended it already)."""
+    logout_user()
+    session.pop(GENERATION_KEY, None)
 
 
 @bp.get("/")

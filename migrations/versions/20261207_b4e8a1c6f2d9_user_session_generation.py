@@ -1,0 +1,30 @@
+"""user_account.session_generation: logout and a password change end sessions on the server
+
+Revision ID: b4e8a1c6f2d9
+Revises: d9e3b7a5c2f1
+Create Date: 2026-12-07 16:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "b4e8a1c6f2d9"
+down_revision = "d9e3b7a5c2f1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Existing rows start at 0; sessions issued before carry no generation and are
+    # signed out once (they cannot be told apart from a replayed cookie).
+    with op.batch_alter_table("user_account") as batch_op:
+        batch_op.add_column(
+            sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0")
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("user_account") as batch_op:
+        batch_op.drop_column("session_generation")
