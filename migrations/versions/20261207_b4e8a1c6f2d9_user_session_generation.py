@@ -19,12 +19,13 @@ depends_on = None
 def upgrade() -> None:
     # Existing rows start at 0; sessions issued before carry no generation and are
     # signed out once (they cannot be told apart from a replayed cookie).
-    with op.batch_alter_table("user_account") as batch_op:
-        batch_op.add_column(
-            sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0")
-        )
+    # Plain ALTERs, no batch copy: user_account is referenced by many foreign keys,
+    # and SQLite (3.35+) adds and drops a column in place.
+    op.add_column(
+        "user_account",
+        sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user_account") as batch_op:
-        batch_op.drop_column("session_generation")
+    op.drop_column("user_account", "session_generation")
