@@ -14,7 +14,7 @@ from webui.extensions import db
 NEW_PASSWORD = "a-much-longer-passphrase"
 
 
-def signed_in(client, username: str = "alice", password: str = DEMO_PASSWORD):
+def sign_in(client, username: str = "alice", password: str = DEMO_PASSWORD):
     response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.text
     return client
@@ -44,7 +44,7 @@ def actions(app) -> list[str]:
 
 
 def test_a_cookie_replayed_after_logout_is_signed_out(app, client):
-    signed_in(client)
+    sign_in(client)
     stolen = client.get_cookie("session").value
     assert client.post("/logout").status_code == 302
     replay = app.test_client()
@@ -54,15 +54,15 @@ def test_a_cookie_replayed_after_logout_is_signed_out(app, client):
 
 
 def test_signing_in_again_after_logout_works(client):
-    signed_in(client)
+    sign_in(client)
     client.post("/logout")
     assert not is_signed_in(client)
-    assert is_signed_in(signed_in(client))
+    assert is_signed_in(sign_in(client))
 
 
 def test_sign_in_tokens_are_listed_and_revocable(app, client, api):
     token = api("alice").token
-    page = signed_in(client).get("/account/tokens").text
+    page = sign_in(client).get("/account/tokens").text
     assert "from sign-in" in page
     with app.app_context():
         rows = db.session.scalars(select(ApiToken).where(ApiToken.revoked_at.is_(None)))
@@ -72,9 +72,9 @@ def test_sign_in_tokens_are_listed_and_revocable(app, client, api):
 
 
 def test_sign_out_everywhere_ends_every_session_and_sign_in_token(app, client, api):
-    other_browser = signed_in(app.test_client())
+    other_browser = sign_in(app.test_client())
     sign_in_token = api("alice").token
-    signed_in(client)
+    sign_in(client)
     kept = integration_token(client)
     response = client.post("/account/sign-out-everywhere")
     assert response.status_code == 302 and response.location.startswith("/login")
@@ -85,7 +85,7 @@ def test_sign_out_everywhere_ends_every_session_and_sign_in_token(app, client, a
 
 
 def test_change_password_needs_the_current_one_and_matching_new_ones(app, client):
-    signed_in(client)
+    sign_in(client)
     tries = [
         {"current": "wrong-password", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
         {"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"},
@@ -94,13 +94,13 @@ def test_change_password_needs_the_current_one_and_matching_new_ones(app, client
     for form in tries:
         assert client.post("/account/password", data=form).status_code == 422
     assert "password.change" not in actions(app)
-    assert is_signed_in(signed_in(app.test_client(), password=DEMO_PASSWORD))
+    assert is_signed_in(sign_in(app.test_client(), password=DEMO_PASSWORD))
 
 
 def test_a_password_change_revokes_every_token_and_other_session(app, client, api):
-    other_browser = signed_in(app.test_client())
+    other_browser = sign_in(app.test_client())
     sign_in_token = api("alice").token
-    signed_in(client)
+    sign_in(client)
     integration = integration_token(client)
     form = {"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     response = client.post("/account/password", data=form)
@@ -111,5 +111,5 @@ def test_a_password_change_revokes_every_token_and_other_session(app, client, ap
     assert api_status(app, integration) == 401
     old = app.test_client().post("/login", data={"username": "alice", "password": DEMO_PASSWORD})
     assert old.status_code == 401
-    assert is_signed_in(signed_in(app.test_client(), password=NEW_PASSWORD))
+    assert is_signed_in(sign_in(app.test_client(), password=NEW_PASSWORD))
     assert "password.change" in actions(app)

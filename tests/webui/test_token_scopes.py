@@ -23,7 +23,7 @@ from webui.extensions import db
 PUBLIC_API = {"/api/v1/openapi.json", "/api/v1/auth/token", "/api/v1/webhooks/<connector>"}
 
 
-def signed_in(client, username: str = "alice"):
+def sign_in(client, username: str = "alice"):
     response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     return client
@@ -41,7 +41,7 @@ def new_token(client, scopes: list[str], name: str = "reader") -> str:
 @pytest.fixture
 def read_only(client) -> dict[str, str]:
     """Alice's bearer header for a `contracts:read` token."""
-    return {"Authorization": f"Bearer {new_token(signed_in(client), ['contracts:read'])}"}
+    return {"Authorization": f"Bearer {new_token(sign_in(client), ['contracts:read'])}"}
 
 
 def count(app: Flask, model: type) -> int:
@@ -103,6 +103,14 @@ def test_a_read_token_cannot_mint_a_write_token(app, read_only):
     assert count(app, ApiToken) == before
 
 
+@pytest.mark.parametrize("path", ["/account/password", "/account/sign-out-everywhere", "/logout"])
+def test_a_read_token_cannot_post_the_account_forms(app, read_only, path):
+    form = {"current": DEMO_PASSWORD, "new": "taken-over-account", "confirm": "taken-over-account"}
+    response = app.test_client().post(path, data=form, headers=read_only)
+    assert response.status_code == 302 and response.location.startswith("/login")
+    assert app.test_client().get("/api/v1/contracts", headers=read_only).status_code == 200
+
+
 def test_a_bearer_header_does_not_lift_csrf_on_pages(template_db, tmp_path: Path):
     """A signed-in browser plus any bearer header: the page form still needs its CSRF token."""
     path = tmp_path / "csrf.db"
@@ -121,7 +129,7 @@ def test_a_bearer_header_does_not_lift_csrf_on_pages(template_db, tmp_path: Path
 
 
 def test_creating_a_token_needs_the_current_password(app, client):
-    signed_in(client)
+    sign_in(client)
     form = {"name": "ERP", "scopes": ["contracts:read"], "days": "30"}
     missing = client.post("/account/tokens", data=form)
     wrong = client.post("/account/tokens", data={**form, "password": "not-my-password"})
@@ -152,7 +160,7 @@ def test_every_api_endpoint_declares_its_scope(app):
 def test_an_endpoint_added_around_the_registry_is_refused(app):
     """A view registered with a plain route under /api/v1 is closed to tokens and sessions."""
     app.add_url_rule("/api/v1/sneaky", "sneaky", lambda: {"secret": True})
-    browser = signed_in(app.test_client())
+    browser = sign_in(app.test_client())
     bearer = {"Authorization": f"Bearer {new_token(browser, ['contracts:read'])}"}
     for caller, headers in ((app.test_client(), bearer), (browser, {})):
         refused = caller.get("/api/v1/sneaky", headers=headers)
