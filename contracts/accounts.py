@@ -140,6 +140,11 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user if row is not None else None
 
 
+def is_sign_in_token(token: ApiToken) -> bool:
+    """Whether a token came from a password sign-in (it carries all of its user's rights)."""
+    return ALL_SCOPES in token.scopes
+
+
 def token_allows(token: ApiToken, scope: str) -> bool:
     """Whether a token was given a scope (or all of its user's rights)."""
     return ALL_SCOPES in token.scopes or scope in token.scopes
@@ -151,10 +156,15 @@ def scopes_for(user: User) -> list[str]:
 
 
 def create_integration_token(
-    session: Session, user: User, *, name: str, scopes: list[str], days: int
+    session: Session, user: User, *, name: str, scopes: list[str], days: int, password: str
 ) -> tuple[str, ApiToken]:
-    """Create a named token with chosen scopes; return its secret (shown once) and its row."""
+    """Create a named token with chosen scopes; return its secret (shown once) and its row.
+
+    The user re-enters their password: a stolen session alone mints no lasting token.
+    """
     errors: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, password):
+        errors["password"] = ["enter your current password to create a token"]
     if not name.strip() or len(name) > 120:
         errors["name"] = ["give the token a name (at most 120 characters)"]
     allowed = scopes_for(user)
@@ -173,17 +183,18 @@ def create_integration_token(
 
 
 def list_tokens(session: Session, user: User) -> list[ApiToken]:
-    """The user's integration tokens that are still usable, newest first."""
-    rows = session.scalars(
-        select(ApiToken)
-        .where(
-            ApiToken.user_id == user.id,
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > clock.now(),
+    """The user's tokens that are still usable (sign-in ones too), newest first."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > clock.now(),
+            )
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
         )
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     )
-    return [row for row in rows if ALL_SCOPES not in row.scopes]
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:

@@ -77,6 +77,19 @@ def api(app: Flask):
 
 
 @pytest.fixture
+def signed_in(app: Flask):
+    """`signed_in("alice")`: like `api`, but a browser session (pages take no bearer token)."""
+    cache: dict[str, ApiClient] = {}
+
+    def as_user(username: str) -> ApiClient:
+        if username not in cache:
+            cache[username] = ApiClient.browser(app.test_client(), username)
+        return cache[username]
+
+    return as_user
+
+
+@pytest.fixture
 def session(app: Flask):
     with app.app_context():
         yield db.session

@@ -45,8 +45,17 @@ class ApiClient:
         assert response.status_code == 200, response.get_json()
         return cls(client, username, response.get_json()["token"])
 
+    @classmethod
+    def browser(
+        cls, client: FlaskClient, username: str, password: str = DEMO_PASSWORD
+    ) -> ApiClient:
+        """Sign in through /login instead: a session cookie, which the HTML pages need."""
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return cls(client, username, token="")
+
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.get(path, headers=self._headers(), **kwargs)

@@ -1,4 +1,12 @@
-"""Sessions (Flask-Login) for pages, bearer tokens for the API, and the login page."""
+"""Sessions (Flask-Login) for pages, bearer tokens for the API, and the login page.
+
+A request is authenticated one way only. With a bearer header it is its token's
+alone (the session cookie is ignored), and tokens count only under API_PREFIX:
+on a page a bearer header means not signed in. Every API view declares its
+access (`webui.api.spec.operation`), enforced for sessions and tokens alike by
+`enforce_api_access`. A login session stays valid while the generation it was
+issued with is the user's current one (see `contracts.credentials`).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +19,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
-from contracts import accounts, audit
+from contracts import accounts, audit, credentials
 from contracts.actor import Actor
 from contracts.errors import AuthenticationError, LoginThrottledError
 from contracts.login_throttle import LoginThrottle, ThrottleLimits
@@ -26,6 +35,9 @@ from webui.extensions import db, login_manager
 from webui.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
+
+API_PREFIX = "/api/v1/"
+GENERATION_KEY = "_cf_generation"
 
 
 def client_ip() -> str:
@@ -59,6 +71,42 @@ def rate_limiter() -> accounts.RateLimiter:
         )
         current_app.extensions["cf_rate_limiter"] = limiter
     return limiter
+
+
+def bearer_token(req: Request) -> str | None:
+    """The bearer token a request carries, if any."""
+    header = req.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+
+
+def is_api_request() -> bool:
+    """Whether this request is for the JSON API (the only place bearer tokens count)."""
+    return request.path.startswith(API_PREFIX)
+
+
+def start_session(user: User) -> None:
+    """Sign the browser in, bound to the user's current session generation."""
+    login_user(user)
+    session[GENERATION_KEY] = user.session_generation
+
+
+def enforce_api_access() -> Response | None:
+    """Before any /api/v1 view: refuse undeclared views, anonymous callers and missing scopes."""
+    from webui.api.spec import declared_access
+    from webui.errors import error_response
+
+    if not is_api_request() or request.endpoint is None:
+        return None  # a page, or no such route (404/405 follow)
+    access = declared_access(current_app.view_functions.get(request.endpoint))
+    if access is None:
+        return error_response(
+            403, "undeclared_endpoint", "this API endpoint declares no access; it is closed"
+        )
+    if access.public:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return check_token(access.scope)
 
 
 def check_token(scope: str | None) -> Response | None:
@@ -100,17 +148,23 @@ def install(app: Flask) -> None:
     login_manager.login_message = "Please sign in."
     app.register_blueprint(bp)
 
+    app.before_request(enforce_api_access)
+
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        return accounts.signed_in_user(db.session, int(user_id))
+        if bearer_token(request) is not None:
+            return None  # the token alone speaks for a bearer request
+        user = accounts.signed_in_user(db.session, int(user_id))
+        if user is None or session.get(GENERATION_KEY) != user.session_generation:
+            return None  # signed out since (logout, elsewhere, password change)
+        return user
 
     @login_manager.request_loader
-    def _load_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
+    def _load_from_token(req: Request) -> User | None:
+        secret = bearer_token(req)
+        if secret is None or not is_api_request():
             return None
-        g.token_auth = True
-        token = accounts.token_for(db.session, header.removeprefix("Bearer ").strip())
+        token = accounts.token_for(db.session, secret)
         g.api_token = token
         return token.user if token is not None else None
 
@@ -146,7 +200,7 @@ def login() -> str | Response:
             db.session.commit()
             flash(_("Wrong user name or password."), "error")
             return render_template("auth/login.html", username=username), 401
-        login_user(user)
+        start_session(user)
         audit.record(db.session, "login", actor=user.username, ip=client_ip())
         db.session.commit()
         return redirect(safe_next(request.args.get("next"), url_for("inbox.index")))
@@ -156,10 +210,16 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    audit.record(db.session, "logout", actor=current_user.username, ip=client_ip())
+    credentials.sign_out(db.session, current_actor())
     db.session.commit()
-    logout_user()
+    end_browser_session()
     return redirect(url_for("auth.login"))
+
+
+def end_browser_session() -> None:
+    """Forget the sign-in in this browser's cookie (the server side ended it already)."""
+    logout_user()
+    session.pop(GENERATION_KEY, None)
 
 
 @bp.get("/")

@@ -52,6 +52,9 @@ class User(UserMixin, Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
+    # Stored in each login session and compared on every request: raising it (logout,
+    # sign out everywhere, a password change) ends every session issued before.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     department: Mapped[Department | None] = relationship(lazy="joined")

@@ -5,7 +5,7 @@ before keep the number they were given; their sheet's number (else its
 external_ref) is copied into external_ref so both can be searched.
 
 Revision ID: f2a3b4c5d6e7
-Revises: d9e3b7a5c2f1
+Revises: b4c5d6e7f8a9
 Create Date: 2026-12-07 16:45:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import engine.db
 
 revision = "f2a3b4c5d6e7"
-down_revision = "d9e3b7a5c2f1"
+down_revision = "b4c5d6e7f8a9"
 branch_labels = None
 depends_on = None
 

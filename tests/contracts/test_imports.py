@@ -85,15 +85,14 @@ def _zip(members: dict[str, bytes], compression=zipfile.ZIP_STORED) -> io.BytesI
     return out
 
 
-def _upload(api, rows, archive=None, user="admin"):
-    client = api(user)
+def _upload(signed_in, rows, archive=None, user="admin"):
+    client = signed_in(user)
     data = {"sheet": (_sheet(rows), "contracts.xlsx")}
     if archive is not None:
         data["archive"] = (archive, "files.zip")
     return client.client.post(
         "/imports/",
         data=data,
-        headers={"Authorization": f"Bearer {client.token}"},
         content_type="multipart/form-data",
     )
 
@@ -114,9 +113,9 @@ def _rows(app, batch_id):
         return batch.status, {r.row_number: (r.status, r.errors) for r in batch.rows}
 
 
-def test_preview_names_row_field_and_message_and_creates_nothing(app, api):
+def test_preview_names_row_field_and_message_and_creates_nothing(app, signed_in):
     archive = _zip({"support.pdf": to_pdf("Support contract")})
-    batch_id = _batch_id(_upload(api, GOOD + BAD, archive))
+    batch_id = _batch_id(_upload(signed_in, GOOD + BAD, archive))
     status, rows = _rows(app, batch_id)
     assert status == "previewed"
     assert rows[2] == ("ready", []) and rows[3] == ("ready", [])
@@ -125,14 +124,14 @@ def test_preview_names_row_field_and_message_and_creates_nothing(app, api):
     assert "unknown department" in rows[5][1][0]["message"]
     assert rows[6][0] == "invalid" and rows[6][1][0]["field"] == "title"
     assert _contracts(app) == 0
-    page = api("admin").get(f"/imports/{batch_id}")
+    page = signed_in("admin").get(f"/imports/{batch_id}")
     assert page.status_code == 200 and "unknown department" in page.get_data(as_text=True)
 
 
-def test_import_runs_with_progress_and_a_rerun_skips_imported_rows(app, api):
+def test_import_runs_with_progress_and_a_rerun_skips_imported_rows(app, signed_in):
     archive = _zip({"support.pdf": to_pdf("Support contract 支持服务")})
-    admin = api("admin")
-    batch_id = _batch_id(_upload(api, GOOD + BAD, archive))
+    admin = signed_in("admin")
+    batch_id = _batch_id(_upload(signed_in, GOOD + BAD, archive))
     started = admin.post(f"/imports/{batch_id}/start")
     assert started.status_code == 302
     status, rows = _rows(app, batch_id)
@@ -155,7 +154,7 @@ def test_import_runs_with_progress_and_a_rerun_skips_imported_rows(app, api):
     documents = admin.get(f"/api/v1/contracts/{support_id}/documents").get_json()["items"]
     assert len(documents) == 1
 
-    again = _batch_id(_upload(api, GOOD, _zip({"support.pdf": to_pdf("Support contract")})))
+    again = _batch_id(_upload(signed_in, GOOD, _zip({"support.pdf": to_pdf("Support contract")})))
     _, rows = _rows(app, again)
     assert {s for s, _ in rows.values()} == {"duplicate"}
     assert admin.post(f"/imports/{again}/start").status_code == 302
@@ -167,8 +166,8 @@ def test_import_runs_with_progress_and_a_rerun_skips_imported_rows(app, api):
 @pytest.mark.parametrize(
     "name", ["../evil.pdf", "/etc/evil.pdf", "docs/../../evil.pdf", "C:\\evil.pdf"]
 )
-def test_zip_path_tricks_are_refused_and_nothing_is_stored(app, api, name):
-    response = _upload(api, GOOD, _zip({name: b"%PDF-1.4 evil"}))
+def test_zip_path_tricks_are_refused_and_nothing_is_stored(app, signed_in, name):
+    response = _upload(signed_in, GOOD, _zip({name: b"%PDF-1.4 evil"}))
     assert response.status_code == 422
     assert "outside the archive" in response.get_data(as_text=True)
     with app.app_context():
@@ -176,33 +175,32 @@ def test_zip_path_tricks_are_refused_and_nothing_is_stored(app, api, name):
     assert _contracts(app) == 0
 
 
-def test_a_zip_bomb_is_refused(app, api):
+def test_a_zip_bomb_is_refused(app, signed_in):
     bomb = _zip({"support.pdf": b"\0" * (20 * 1024 * 1024)}, zipfile.ZIP_DEFLATED)
-    response = _upload(api, GOOD, bomb)
+    response = _upload(signed_in, GOOD, bomb)
     assert response.status_code == 422
     assert "zip bomb" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
 
 
-def test_a_file_missing_from_the_zip_is_a_row_error(app, api):
-    batch_id = _batch_id(_upload(api, GOOD, _zip({"other.pdf": b"%PDF-1.4"})))
+def test_a_file_missing_from_the_zip_is_a_row_error(app, signed_in):
+    batch_id = _batch_id(_upload(signed_in, GOOD, _zip({"other.pdf": b"%PDF-1.4"})))
     _, rows = _rows(app, batch_id)
     assert rows[3][0] == "invalid" and rows[3][1][0]["field"] == "file"
 
 
-def test_viewers_may_not_import_and_others_may_not_see_a_batch(app, api):
-    assert _upload(api, GOOD, user="carol").status_code == 403
-    batch_id = _batch_id(_upload(api, GOOD))
-    assert api("alice").get(f"/imports/{batch_id}").status_code == 403
+def test_viewers_may_not_import_and_others_may_not_see_a_batch(app, signed_in):
+    assert _upload(signed_in, GOOD, user="carol").status_code == 403
+    batch_id = _batch_id(_upload(signed_in, GOOD))
+    assert signed_in("alice").get(f"/imports/{batch_id}").status_code == 403
 
 
-def test_a_file_that_is_not_a_sheet_is_refused(app, api):
-    client = api("admin")
+def test_a_file_that_is_not_a_sheet_is_refused(app, signed_in):
+    client = signed_in("admin")
     response = client.client.post(
         "/imports/",
         data={"sheet": (io.BytesIO(b"title,amount\nx,1\n"), "contracts.xlsx")},
-        headers={"Authorization": f"Bearer {client.token}"},
         content_type="multipart/form-data",
     )
     assert response.status_code == 422

@@ -47,6 +47,7 @@ def create_token() -> tuple[str, int]:
             name=request.form.get("name", ""),
             scopes=request.form.getlist("scopes"),
             days=days,
+            password=request.form.get("password", ""),
         )
     except ValidationError as exc:
         db.session.rollback()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from webui.api import bp
-from webui.api.spec import openapi_document
+from webui.api.spec import openapi_document, public_endpoint
 
 
 @bp.get("/openapi.json")
+@public_endpoint
 def openapi() -> dict[str, Any]:
     return openapi_document()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, request
@@ -53,6 +52,29 @@ class Operation:
 
 OPERATIONS: list[Operation] = []
 
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call an /api/v1 view: anyone (`public`), or a session or a token with `scope`."""
+
+    scope: str | None
+    public: bool = False
+
+
+def declared_access(view: Callable[..., Any] | None) -> Access | None:
+    """The access a view declared through `operation` or `public_endpoint`; None if it did not.
+
+    `webui.auth.enforce_api_access` refuses every /api/v1 request to an undeclared view.
+    """
+    return getattr(view, "api_access", None)
+
+
+def public_endpoint(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Declare a view under /api/v1 that needs no sign-in (it must not disclose user data)."""
+    view.api_access = Access(scope=None, public=True)  # type: ignore[attr-defined]
+    return view
+
+
 MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
 
 
@@ -87,11 +109,17 @@ def operation(
 
     An authenticated operation needs a token `scope` (by default derived from
     its first tag and method, see SCOPE_BY_TAG) and counts against the
-    token's rate limit; it answers 403 and 429 accordingly.
+    token's rate limit; it answers 403 and 429 accordingly. Declaring one
+    without a scope is a programming error, raised at import.
     """
     path = (bp.url_prefix or "") + rule
     if auth and scope is None and tags and tags[0] in SCOPE_BY_TAG:
         scope = SCOPE_BY_TAG[tags[0]][0 if method.upper() == "GET" else 1]
+    if auth and not scope:
+        raise ValueError(
+            f"{method} {path}: name the token scope (scope=… or a tag in SCOPE_BY_TAG)"
+            " or declare it public (auth=False)"
+        )
     if auth:
         responses = {403: None, 429: None, **responses}
     OPERATIONS.append(
@@ -99,18 +127,10 @@ def operation(
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if auth:
-                from webui.auth import check_token
-
-                refused = check_token(scope)
-                if refused is not None:
-                    return refused
-            return view(*args, **kwargs)
-
-        bp.add_url_rule(rule, view.__name__, wrapper, methods=[method.upper()])
-        return wrapper
+        # Enforced before any view runs, by webui.auth.enforce_api_access.
+        view.api_access = Access(scope=scope, public=not auth)  # type: ignore[attr-defined]
+        bp.add_url_rule(rule, view.__name__, view, methods=[method.upper()])
+        return view
 
     return decorate
 

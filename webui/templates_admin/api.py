@@ -123,12 +123,18 @@ def draft_from_template(code: str) -> tuple[dict[str, Any], int]:
     db.session.commit()
     contract = contract_json(drafted.contract)
     contract["template_version_id"] = drafted.draft.template_version_id
-    base = f"/templates/drafts/{drafted.contract.id}"
+    # The stored renditions, through the API: the /templates/drafts/… pages take no token.
+    downloads = {
+        v.filename.rsplit(".", 1)[-1]: (
+            f"/api/v1/documents/{v.document_id}/versions/{v.number}/download"
+        )
+        for v in drafted.documents
+    }
     return {
         "contract": contract,
         "template": {"code": code, "version": drafted.draft.template_version.number},
         "text": drafted.draft.text,
-        "downloads": {"docx": f"{base}.docx", "pdf": f"{base}.pdf"},
+        "downloads": downloads,
         "documents": [
             {"document_id": v.document_id, "version": v.number} for v in drafted.documents
         ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import DEMO_PASSWORD
+
 SITE_SCHEMA = {
     "type": "object",
     "properties": {
@@ -17,17 +19,20 @@ SITE_SCHEMA = {
 
 
 @pytest.fixture
-def page(api):
+def page(app):
+    """`page("admin")`: a browser client signed in through /login (pages take no bearer token)."""
+
     def get(user):
-        client = api(user)
-        headers = {"Authorization": f"Bearer {client.token}"}
+        client = app.test_client()
+        signed_in = client.post("/login", data={"username": user, "password": DEMO_PASSWORD})
+        assert signed_in.status_code == 302
 
         class Page:
             def get(self, path):
-                return client.client.get(path, headers=headers)
+                return client.get(path)
 
             def post(self, path, data):
-                return client.client.post(path, data=data, headers=headers)
+                return client.post(path, data=data)
 
         return Page()
 

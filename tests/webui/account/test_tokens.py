@@ -19,7 +19,8 @@ def signed_in(client, username: str):
 
 def create(client, name: str, scopes: list[str], days: int = 30) -> str:
     response = client.post(
-        "/account/tokens", data={"name": name, "scopes": scopes, "days": str(days)}
+        "/account/tokens",
+        data={"name": name, "scopes": scopes, "days": str(days), "password": DEMO_PASSWORD},
     )
     assert response.status_code == 201, response.text
     return re.search(r'id="new-token">(cf_[^<]+)<', response.text).group(1)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[3]
 PROCESSES = ROOT / "processes"
 CORPUS = ROOT / "tests" / "fixtures" / "bpmn-corpus" / "miwg"
@@ -219,10 +221,20 @@ def test_process_admin_api_needs_the_processes_scope_on_integration_tokens(app, 
         carol = db.session.scalars(select(User).where(User.username == "carol")).one()
         assert "processes:admin" not in accounts.scopes_for(carol)
         narrow, _ = accounts.create_integration_token(
-            db.session, admin, name="read contracts", scopes=["contracts:read"], days=1
+            db.session,
+            admin,
+            name="read contracts",
+            scopes=["contracts:read"],
+            days=1,
+            password=DEMO_PASSWORD,
         )
         wide, _ = accounts.create_integration_token(
-            db.session, admin, name="process admin", scopes=["processes:admin"], days=1
+            db.session,
+            admin,
+            name="process admin",
+            scopes=["processes:admin"],
+            days=1,
+            password=DEMO_PASSWORD,
         )
         db.session.commit()
     refused = client.get("/api/v1/admin/processes", headers={"Authorization": f"Bearer {narrow}"})
