@@ -12,7 +12,6 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from engine.errors import ConcurrentUpdateError
@@ -26,35 +25,25 @@ NAMING_CONVENTION = {
 }
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_driver_leaves_transactions_to_us(
-    dbapi_connection: object, _record: ConnectionPoolEntry
-) -> None:
-    """Stop sqlite3's legacy transaction control (it emits no BEGIN before SELECT or SAVEPOINT).
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn: Connection, _name: str) -> None:
+    """Open the transaction before a SAVEPOINT when sqlite3 has not opened it yet.
 
-    In that mode `begin_nested()` outside a write opened a transaction of its own
-    that its RELEASE committed, and a rollback of the outer transaction did not undo
-    it. Every engine of the process gets this (app, CLI, Celery, bench, tests), so the
-    savepoints of imports, outbox, timers and instances are real on SQLite as on
-    PostgreSQL. Python 3.12's `autocommit=False` would do the same; we run on 3.11.
+    sqlite3's default (legacy) transaction control emits BEGIN only before an INSERT,
+    UPDATE or DELETE. A `begin_nested()` before the transaction's first write therefore
+    sent SAVEPOINT outside any transaction: SQLite made it the outermost transaction,
+    its RELEASE committed, and a rollback of the outer transaction undid nothing.
+    Beginning here makes every savepoint nest in the session's transaction (imports,
+    outbox, timers and instances rely on it), while everything else keeps the driver's
+    behaviour: a transaction starts at its first write and waits there for the write
+    lock, so concurrent requests queue instead of failing on a stale read snapshot.
     """
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn: Connection) -> None:
-    """Emit the BEGIN the driver no longer emits (SQLAlchemy's documented recipe)."""
     if conn.dialect.name != "sqlite":
         return
     dbapi_connection = conn.connection.dbapi_connection
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        return  # the dialect set isolation_level=None itself: each statement commits
-    # A connection returned from AUTOCOMMIT is reset by the dialect to "" (legacy mode).
-    dbapi_connection.isolation_level = None
-    conn.exec_driver_sql("BEGIN")
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        if dbapi_connection.isolation_level is not None:  # not AUTOCOMMIT
+            dbapi_connection.execute("BEGIN")
 
 
 SQLITE_BUSY_SNAPSHOT = 517

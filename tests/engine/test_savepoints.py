@@ -1,13 +1,14 @@
-"""SQLite transactions are real: begin_nested is a SAVEPOINT inside the outer transaction.
+"""SQLite savepoints are real: begin_nested is a SAVEPOINT inside the outer transaction.
 
-The sqlite3 driver's legacy mode issued no BEGIN before a SAVEPOINT, so releasing
-the "nested" transaction committed it; these tests fail on that mode.
+The sqlite3 driver's legacy mode issues no BEGIN before a SAVEPOINT, so releasing a
+"nested" transaction opened before the first write committed it; engine.db opens the
+transaction first. Everything else keeps the driver's mode: a transaction starts at
+its first write and waits for the write lock, so concurrent writers queue.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,6 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from engine.errors import ConcurrentUpdateError
 from engine.models import ProcessDefinition
 
 
@@ -55,7 +55,7 @@ def test_releasing_a_savepoint_does_not_commit_the_outer_transaction(engine):
     assert _count(engine) == 0
 
 
-def test_rolling_back_a_savepoint_keeps_the_outer_transaction(engine, statements):
+def test_rolling_back_a_savepoint_keeps_the_outer_transaction(engine):
     with Session(engine) as session:
         session.add(_definition("outer"))
         session.flush()
@@ -64,23 +64,33 @@ def test_rolling_back_a_savepoint_keeps_the_outer_transaction(engine, statements
         session.flush()
         savepoint.rollback()
         session.commit()
-    assert "SAVEPOINT" in statements and "BEGIN" in statements
-    assert statements.index("BEGIN") < statements.index("SAVEPOINT")
     with Session(engine) as session:
         assert session.scalars(select(ProcessDefinition.key)).all() == ["outer"]
 
 
-def test_reads_are_repeatable_inside_a_transaction(engine):
-    with Session(engine) as session, Session(engine) as other:
-        assert session.scalar(select(func.count(ProcessDefinition.id))) == 0
-        other.add(_definition("meanwhile"))
-        other.commit()
-        assert session.scalar(select(func.count(ProcessDefinition.id))) == 0  # one snapshot
+def test_a_savepoint_before_any_write_nests_in_a_transaction(engine, statements):
+    with Session(engine) as session:
+        session.scalar(select(func.count(ProcessDefinition.id)))  # a read: no BEGIN yet
+        with session.begin_nested():
+            session.add(_definition("inner"))
+        dbapi = session.connection().connection.dbapi_connection
+        assert isinstance(dbapi, sqlite3.Connection) and dbapi.in_transaction
         session.rollback()
-        assert session.scalar(select(func.count(ProcessDefinition.id))) == 1
+    assert "SAVEPOINT" in statements
+    assert _count(engine) == 0
 
 
-def test_autocommit_connections_still_autocommit_and_do_not_leak_legacy_mode(engine):
+def test_an_outer_rollback_undoes_a_released_savepoint(engine):
+    with Session(engine) as session:
+        with session.begin_nested():
+            session.add(_definition("first"))
+        with session.begin_nested():
+            session.add(_definition("second"))
+        session.rollback()
+    assert _count(engine) == 0
+
+
+def test_autocommit_connections_still_autocommit(engine):
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(
             ProcessDefinition.__table__.insert().values(
@@ -89,28 +99,28 @@ def test_autocommit_connections_still_autocommit_and_do_not_leak_legacy_mode(eng
         )
     assert _count(engine) == 1
     with engine.connect() as conn:  # the same pooled DBAPI connection, back to the default
-        dbapi = conn.connection.dbapi_connection
-        assert isinstance(dbapi, sqlite3.Connection)
         with conn.begin():
-            conn.exec_driver_sql("SAVEPOINT sp")
-            assert dbapi.in_transaction
-            conn.exec_driver_sql("RELEASE SAVEPOINT sp")
-            assert dbapi.in_transaction  # the outer BEGIN still holds
+            nested = conn.begin_nested()
+            conn.execute(
+                ProcessDefinition.__table__.insert().values(
+                    key="later", version=1, name="later", checksum="later", files={}, note=""
+                )
+            )
+            nested.commit()
+            assert conn.connection.dbapi_connection.in_transaction  # the outer one holds
+    assert _count(engine) == 2
 
 
-def test_a_write_on_a_stale_snapshot_is_a_concurrent_update_not_a_lock_error(engine):
+def test_a_write_after_another_commit_waits_its_turn_instead_of_failing(engine):
+    """Read, someone else commits, then write: no stale-snapshot error, the write lands."""
     with Session(engine) as session:
         session.add(_definition("shared"))
         session.commit()
     with Session(engine) as reader, Session(engine) as writer:
-        mine = reader.scalars(select(ProcessDefinition)).one()  # the snapshot starts here
+        mine = reader.scalars(select(ProcessDefinition)).one()
         writer.scalars(select(ProcessDefinition)).one().note = "first"
         writer.commit()
         mine.note = "second"
-        started = time.perf_counter()
-        with pytest.raises(ConcurrentUpdateError):
-            reader.flush()
-        assert time.perf_counter() - started < 5  # refused at once, no lock wait
-        reader.rollback()
-        reader.scalars(select(ProcessDefinition)).one().note = "second, on a fresh read"
         reader.commit()
+    with Session(engine) as session:
+        assert session.scalars(select(ProcessDefinition.note)).one() == "second"

@@ -96,6 +96,10 @@ def test_signing_in_never_sends_the_browser_elsewhere(client, target):
         query_string={"next": target},
         data={"username": "alice", "password": DEMO_PASSWORD},
     )
+    if "\x00" in target:
+        # The input guard refuses a NUL in any parameter before the view runs.
+        assert response.status_code == 422
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/inbox/"
 
@@ -133,6 +137,9 @@ def signed_in(client):
 def test_the_bell_and_the_language_switch_stay_on_our_origin(signed_in, path):
     for target in BYPASSES:
         response = signed_in.post(path, data={"next": target, "locale": "en"})
+        if "\x00" in target:
+            assert response.status_code == 422, target  # the input guard refuses a NUL
+            continue
         assert response.status_code == 302, target
         assert_on_our_origin(response.headers["Location"])
         assert response.headers["Location"] in ("/inbox/", "/inbox/notifications"), target
