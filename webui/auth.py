@@ -203,7 +203,7 @@ def login() -> str | Response:
         start_session(user)
         audit.record(db.session, "login", actor=user.username, ip=client_ip())
         db.session.commit()
-        return redirect(safe_next(request.args.get("next"), url_for("inbox.index")))
+        return redirect(safe_next(request.args.get("next"), landing_page(user)))
     return render_template("auth/login.html", username="")
 
 
@@ -224,7 +224,16 @@ def end_browser_session() -> None:
 
 @bp.get("/")
 def home() -> Response:
-    return redirect(url_for("inbox.index"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(landing_page(current_user))
+
+
+def landing_page(user: User) -> str:
+    """Where a sign-in lands: administrators on the overview, everyone else on their home."""
+    if user.has_role("admin", "process_admin"):
+        return url_for("home.admin")
+    return url_for("home.index")
 
 
 def _throttled(username: str, exc: LoginThrottledError) -> Response:

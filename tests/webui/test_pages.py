@@ -129,7 +129,7 @@ def test_login_page_signs_in_and_shows_the_navigation(browser):
     assert browser.get("/inbox/").status_code == 302
     response = browser.login("alice")
     assert response.status_code == 302
-    assert response.location == "/inbox/"
+    assert response.location == "/home"  # a drafter lands on her home page
     html = text(browser.get("/inbox/"))
     assert "Alice Chen" in html
     assert 'action="/logout"' in html and "Sign out" in html
@@ -145,8 +145,15 @@ def test_wrong_password_shows_the_error(browser):
     assert 'value="alice"' in html
 
 
-def test_root_redirects_to_the_inbox(browser_as):
-    assert browser_as("alice").get("/").location == "/inbox/"
+def test_root_redirects_to_each_persons_landing_page(browser, browser_as):
+    assert browser_as("alice").get("/").location == "/home"
+    assert browser_as("bob").get("/").location == "/home"
+    assert browser_as("admin").get("/").location == "/admin"
+    assert browser.get("/").location == "/login"
+
+
+def test_an_admin_lands_on_the_installation_overview(browser):
+    assert browser.login("admin").location == "/admin"
 
 
 def test_sign_out(browser_as):

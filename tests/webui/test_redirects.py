@@ -101,7 +101,7 @@ def test_signing_in_never_sends_the_browser_elsewhere(client, target):
         assert response.status_code == 422
         return
     assert response.status_code == 302
-    assert response.headers["Location"] == "/inbox/"
+    assert response.headers["Location"] == "/home"  # alice's landing page
 
 
 def test_signing_in_keeps_a_next_page_of_our_own(client):
