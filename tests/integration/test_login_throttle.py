@@ -68,10 +68,12 @@ def test_thirty_parallel_guesses_on_two_workers_check_at_most_five(make_app, ver
 
 def test_parallel_spraying_from_one_address_is_capped(make_app, verified):
     workers = [make_app(), make_app()]
-    names = ["alice", "bob", "carol", "erin", "frank"]
+    # Ten names, three guesses each: no account reaches its own limit (5) whatever order
+    # the race takes, so only the per-address limit (20) can refuse.
+    names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "ivan", "judy", "admin"]
     responses = race(
         [
-            lambda i=i: login(workers[i % 2], names[i % 5], "Spring2026!", ip="10.8.8.8")
+            lambda i=i: login(workers[i % 2], names[i % 10], "Spring2026!", ip="10.8.8.8")
             for i in range(30)
         ]
     )
