@@ -55,7 +55,9 @@ def wait_ready(page) -> None:
 def test_modeler_draws_the_approval_process_and_its_spiff_properties(new_page):
     page = new_page()
     sign_in(page, "admin")
-    page.click("nav >> text=Admin")
+    page.click("nav >> text=Admin")  # the installation overview
+    page.wait_for_url("**/admin")
+    page.click("nav.subnav >> text=Processes")
     page.wait_for_selector("#definitions[data-state=ready]")
     screenshot(page, "admin-processes")
     card = page.locator(".cf-definition[data-key=contract_approval]")
