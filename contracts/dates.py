@@ -48,10 +48,20 @@ COMMON_TIME_ZONES = (
 )
 
 
+# Files in the zone database that are not zones a person lives in.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
-def time_zone_names() -> tuple[str, ...]:
-    """Every IANA zone name this machine knows, sorted (for the profile's list)."""
-    return tuple(sorted(available_timezones()))
+def time_zone_names() -> frozenset[str]:
+    """Every IANA zone name this machine knows (links such as "PRC" included)."""
+    return frozenset(available_timezones()) - _NOT_ZONES
+
+
+@cache
+def listed_time_zones() -> tuple[str, ...]:
+    """The zones a person picks from: "Area/City" names and UTC, sorted."""
+    return tuple(sorted(z for z in time_zone_names() if "/" in z and not z.startswith("Etc/")))
 
 
 def parse_time_zone(name: str) -> ZoneInfo:
