@@ -9,9 +9,9 @@ Babel's medium date. Machine formats (ISO 8601) stay in APIs, feeds and data att
 from __future__ import annotations
 
 import os
-from functools import cache
-from typing import Any
 from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
@@ -20,8 +20,8 @@ from babel.dates import format_date, format_time, get_datetime_format
 from contracts.errors import ValidationError
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
-DATE_FORMAT = "medium"
-TIME_FORMAT = "short"
+DATE_FORMAT: Final = "medium"
+TIME_FORMAT: Final = "short"
 
 # The zones offered first on the profile page; any IANA name is accepted.
 COMMON_TIME_ZONES = (

@@ -83,7 +83,7 @@ def _about(session: Session, task: HumanTask) -> str:
 
 
 def _due_lines(task: HumanTask, person: Recipient) -> list[str]:
-    """When the task is due, in the recipient's zone (else the installation's), in both languages."""
+    """When the task is due, in the recipient's zone (else the installation's), in en and zh."""
     if task.due_at is None:
         return []
     zone = dates.zone_of(person.time_zone)

@@ -22,7 +22,7 @@ def select_locale() -> str:
 
 
 def select_time_zone() -> str:
-    """The signed-in user's zone if they chose one (and it still exists), else the installation's."""
+    """The signed-in user's zone if they chose one (still known), else the installation's."""
     if current_user and current_user.is_authenticated and current_user.time_zone:
         if current_user.time_zone in dates.time_zone_names():
             return str(current_user.time_zone)

@@ -65,8 +65,9 @@ def script_writes(config: dict, iso: str) -> str:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is needed to run the page script's formatter")
+    script = (REPO / "webui/frontend/src/lib/dom.js").as_uri()
     program = (
-        f"import {{ formatPattern }} from {json.dumps((REPO / 'webui/frontend/src/lib/dom.js').as_uri())};"
+        f"import {{ formatPattern }} from {json.dumps(script)};"
         f"process.stdout.write(formatPattern(new Date({json.dumps(iso)}), {json.dumps(config)}));"
     )
     result = subprocess.run(  # noqa: S603 - a fixed program on our own file
