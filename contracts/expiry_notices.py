@@ -14,6 +14,7 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import dates
 from contracts.models import Contract, Group, Membership, Notification, User
 from contracts.notifications import base_url
 from engine.operators import OperatorContext
@@ -66,15 +67,16 @@ def send_expiry_reminder(ctx: OperatorContext, contract: Contract, at: datetime)
 
 
 def _message(contract: Contract) -> tuple[str, str]:
-    expiry = contract.expiry_date or date.min
-    subject = f"Contract {contract.number} expires on {expiry.isoformat()}"
+    # One message to several people: the date in the mail's language (a date has no zone).
+    expiry = dates.format_day(contract.expiry_date or date.min, "en")
+    subject = f"Contract {contract.number} expires on {expiry}"
     renewal = (
         "It renews automatically unless you decide otherwise."
         if contract.auto_renew
         else "It expires unless you renew it."
     )
     text = (
-        f"Contract {contract.number} ({contract.title}) expires on {expiry.isoformat()}. "
+        f"Contract {contract.number} ({contract.title}) expires on {expiry}. "
         f"{renewal} Please record your renewal decision."
     )
     return subject, text

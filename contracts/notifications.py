@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from contracts import dates
 from contracts.models import Group, Membership, Notification, User
 from contracts.service import contract_summary
 from engine import clock
@@ -42,6 +43,7 @@ class Recipient:
 
     id: int
     email: str | None
+    time_zone: str | None = None
 
 
 def recipients(session: Session, task: HumanTask) -> list[Recipient]:
@@ -53,11 +55,11 @@ def recipients(session: Session, task: HumanTask) -> list[Recipient]:
         query = _BY_CANDIDATES
         params = {"usernames": task.candidate_users, "groups": task.candidate_groups}
     rows = session.connection().execute(query, params)
-    return [Recipient(id=row.id, email=row.email) for row in rows]
+    return [Recipient(id=row.id, email=row.email, time_zone=row.time_zone) for row in rows]
 
 
 _USERS = table_of(User)
-_PEOPLE = select(_USERS.c.id, _USERS.c.email).order_by(_USERS.c.id)
+_PEOPLE = select(_USERS.c.id, _USERS.c.email, _USERS.c.time_zone).order_by(_USERS.c.id)
 _BY_USERNAME = _PEOPLE.where(_USERS.c.username == bindparam("username"), _USERS.c.active)
 _GROUP_MEMBERS = (
     select(Membership.user_id)
@@ -78,6 +80,17 @@ def _about(session: Session, task: HumanTask) -> str:
     if contract is None:
         return task.instance.business_key or f"process {task.instance_id}"
     return f"{contract.number} {contract.title} ({contract.amount:,.2f} {contract.currency})"
+
+
+def _due_lines(task: HumanTask, person: Recipient) -> list[str]:
+    """When the task is due, in the recipient's zone (else the installation's), in en and zh."""
+    if task.due_at is None:
+        return []
+    zone = dates.zone_of(person.time_zone)
+    return [
+        f"Due: {dates.format_moment(task.due_at, 'en', zone)} ({zone.key})",
+        f"截止时间：{dates.format_moment(task.due_at, 'zh', zone)}（{zone.key}）",
+    ]
 
 
 def _email(task: HumanTask, person: Recipient, subject: str, lines: list[str], key: str) -> Any:
@@ -141,6 +154,7 @@ def on_human_task_created(session: Session, task: HumanTask) -> None:
                         f"A task is waiting for you: {task.name}",
                         f"有一项待办等待您处理：{task.name}",
                         about,
+                        *_due_lines(task, person),
                     ],
                     key=f"task-ready:{task.id}:{person.id}",
                 )
@@ -167,7 +181,7 @@ def notify_delegated(
         mail.append(
             _email(
                 task,
-                Recipient(id=person.id, email=person.email),
+                Recipient(id=person.id, email=person.email, time_zone=person.time_zone),
                 f"[ContractFlow] {task.name}: {about}",
                 [*lines, note] if note else lines,
                 key=f"task-delegated:{task.id}:{person.id}:{stamp}",

@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from contracts.dates import DEFAULT_TIME_ZONE
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,6 +50,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SECRET_KEY": None,
         "DEMO_MODE": _flag("CONTRACTFLOW_DEMO", False),
+        # Times are shown in this IANA zone to anyone who has not chosen their own.
+        "DEFAULT_TIME_ZONE": os.environ.get("CONTRACTFLOW_TIME_ZONE") or DEFAULT_TIME_ZONE,
         "EMBEDDED": embedded,
         "TICKER_ENABLED": _flag("CONTRACTFLOW_TICKER", embedded),
         "TICKER_INTERVAL_SECONDS": float(os.environ.get("CONTRACTFLOW_TICKER_INTERVAL", "5")),

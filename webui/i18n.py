@@ -1,11 +1,13 @@
-"""Languages: English and Simplified Chinese, from the user's profile or the browser."""
+"""Languages and time zones: English and Simplified Chinese, each person's own zone."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_login import current_user
 
+from contracts import dates
+from contracts.errors import ValidationError
 from webui.config import REPO_ROOT
 
 SUPPORTED_LOCALES = ("en", "zh")
@@ -19,9 +21,22 @@ def select_locale() -> str:
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
 
 
+def select_time_zone() -> str:
+    """The signed-in user's zone if they chose one (still known), else the installation's."""
+    if current_user and current_user.is_authenticated and current_user.time_zone:
+        if current_user.time_zone in dates.time_zone_names():
+            return str(current_user.time_zone)
+    return str(current_app.config["DEFAULT_TIME_ZONE"])
+
+
 def install(app: Flask) -> None:
+    zone = app.config.setdefault("DEFAULT_TIME_ZONE", dates.DEFAULT_TIME_ZONE)
+    try:
+        dates.parse_time_zone(zone)
+    except ValidationError as exc:
+        raise RuntimeError(f"CONTRACTFLOW_TIME_ZONE: {exc.details['time_zone'][0]}") from exc
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
     translations = REPO_ROOT / "webui" / "translations"
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)

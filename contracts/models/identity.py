@@ -51,6 +51,8 @@ class User(UserMixin, Base):
     roles: Mapped[list[str]] = mapped_column(default=list)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     locale: Mapped[str | None] = mapped_column(String(10))
+    # IANA name ("America/New_York"); None reads times in the installation's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     # Stored in each login session and compared on every request: raising it (logout,
     # sign out everywhere, a password change) ends every session issued before.

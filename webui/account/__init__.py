@@ -1,4 +1,4 @@
-"""The signed-in user's own pages: API tokens, sessions and the password under /account."""
+"""The signed-in user's own pages: API tokens, sessions, password and time zone under /account."""
 
 from __future__ import annotations
 
@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from webui.account import sessions, tokens  # noqa: E402,F401
+from webui.account import profile, sessions, tokens  # noqa: E402,F401

@@ -14,6 +14,7 @@ from contracts import process_admin
 from engine.operators import registry
 from webui.admin_processes import bp, labels
 from webui.contracts.contract_form import form_choices
+from webui.contracts.template_helpers import date_settings
 from webui.extensions import db
 
 API = "/api/v1/admin"
@@ -74,6 +75,7 @@ def _render(
         "api": API_URLS,
         "pages": _page_urls(),
         "decisionKey": ROUTING_DECISION,
+        "dates": date_settings(),
         **config,
     }
     return render_template(

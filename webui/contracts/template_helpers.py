@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_babel import format_decimal, get_locale, get_timezone, gettext
+
+from contracts import dates
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
@@ -85,13 +88,31 @@ def money(value: Decimal | None) -> str:
     return "" if value is None else format_decimal(value, format="#,##0.00")
 
 
+def _zone() -> ZoneInfo:
+    return ZoneInfo(str(get_timezone()))
+
+
 def when(value: datetime | date | None) -> str:
-    """Format a timestamp (stored in UTC) in the user's timezone, or a date, for the locale."""
+    """Format a timestamp (stored in UTC) in the user's time zone, or a date, for the locale."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "short")
-    return format_date(value, "medium")
+        return dates.format_moment(value, get_locale() or "en", _zone())
+    return dates.format_day(value, get_locale() or "en")
+
+
+def day(value: datetime | date | None) -> str:
+    """Format the calendar day of a timestamp (in the user's time zone) or of a date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone()).date()
+    return dates.format_day(value, get_locale() or "en")
+
+
+def date_settings() -> dict[str, Any]:
+    """How the admin pages' scripts format times: the same pattern, names and zone as `when`."""
+    return {**dates.moment_pattern(get_locale() or "en"), "timeZone": str(get_timezone())}
 
 
 def status_label(status: Any) -> str:
@@ -149,6 +170,7 @@ def url_with(**changes: Any) -> str:
 def install(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(when, "when")
+    app.add_template_filter(day, "day")
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(event_label, "event_label")
     app.add_template_filter(decision_label, "decision_label")

@@ -32,13 +32,80 @@ export function pageRoot() {
   const config = JSON.parse(root.dataset.config || "{}");
   const labels = JSON.parse(root.dataset.labels || "{}");
   const t = (key) => labels[key] || key;
+  if (config.dates) useDateSettings(config.dates);
   return { root, config, labels, t };
+}
+
+// How the server writes a moment (Babel's CLDR pattern, month and AM/PM names, the user's
+// time zone): scripts write the same text as the pages rendered by the server.
+let dateSettings = null;
+
+export function useDateSettings(settings) {
+  dateSettings = settings;
+}
+
+const pad = (number, width) => String(number).padStart(width, "0");
+
+/** The calendar fields of `date` as a wall clock in `timeZone` shows them. */
+function fieldsIn(date, timeZone) {
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  return {
+    y: Number(parts.year),
+    M: Number(parts.month),
+    d: Number(parts.day),
+    H: Number(parts.hour) % 24,
+    m: Number(parts.minute),
+    s: Number(parts.second),
+  };
+}
+
+/** Write `date` with a CLDR pattern ("MMM d, y, h:mm a") and the names in `settings`. */
+export function formatPattern(date, settings) {
+  const f = fieldsIn(date, settings.timeZone);
+  return settings.pattern.replace(/'([^']*)'|([A-Za-z])\2*/g, (token, quoted) => {
+    if (quoted !== undefined) return quoted || "'";
+    const n = token.length;
+    switch (token[0]) {
+      case "y":
+        return n === 2 ? pad(f.y % 100, 2) : pad(f.y, n);
+      case "M":
+      case "L":
+        if (n === 3) return settings.months[f.M - 1];
+        if (n >= 4) return settings.monthsWide[f.M - 1];
+        return pad(f.M, n);
+      case "d":
+        return pad(f.d, n);
+      case "H":
+        return pad(f.H, n);
+      case "h":
+        return pad(f.H % 12 || 12, n);
+      case "m":
+        return pad(f.m, n);
+      case "s":
+        return pad(f.s, n);
+      case "a":
+        return f.H < 12 ? settings.dayPeriods.am : settings.dayPeriods.pm;
+      default:
+        return token;
+    }
+  });
 }
 
 export function formatDate(value) {
   if (!value) return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
+  if (dateSettings) return formatPattern(date, dateSettings);
   return date.toLocaleString(document.documentElement.lang || undefined, {
     dateStyle: "medium",
     timeStyle: "short",
