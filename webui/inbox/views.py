@@ -17,6 +17,7 @@ from engine.errors import ConflictError
 from engine.models import HumanTaskStatus
 from webui.auth import current_actor
 from webui.extensions import db
+from webui.field_messages import localize
 from webui.forms_render import UnknownFieldError, parse_form, render_form
 from webui.inbox import bp
 from webui.inbox.documents import documents_of
@@ -98,11 +99,12 @@ def _render_task(
     actor = current_actor()
     task = view.task
     form = inbox.form_for(task, form_library())
+    errors = localize(errors or {})
     fields_html = render_form(
         form["schema"],
         form["ui_schema"],
         values or {},
-        errors or {},
+        errors,
         translate=_,
         required_label=_("required"),
         choose_label=_("Choose…"),
