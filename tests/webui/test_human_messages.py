@@ -128,6 +128,8 @@ def test_the_contract_form_says_what_is_wrong_in_sentences(app, signed_in, vehic
     assert SENTENCES[locale]["required"] in page
     assert SENTENCES[locale]["number"] in page
     assert page.count(SENTENCES[locale]["required"]) == 1  # by the field, not again in the summary
+    # The inputs carry the same labels, and choices their labels.
+    assert SENTENCES[locale]["plate"][0] in page and SENTENCES[locale]["colour"][1] in page
     assert not DEVELOPER_WORDING.search(page), DEVELOPER_WORDING.search(page)
 
 
