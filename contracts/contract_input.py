@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import ValidationError
+from contracts.field_messages import problems_of
 from contracts.forms import unknown_fields
 from contracts.models import ContractType, Department, ExchangeRate
 from contracts.text_input import has_visible_character
@@ -225,10 +226,6 @@ def _check_custom_fields(
                 f"is not a custom field of contract type '{code}'"
             )
     validator = jsonschema.Draft202012Validator(schema)
-    for error in validator.iter_errors(fields):
-        if error.validator == "additionalProperties":
-            continue  # named field by field above
-        where = ".".join(str(p) for p in error.absolute_path)
-        errors.setdefault(f"custom_fields.{where}" if where else "custom_fields", []).append(
-            error.message
-        )
+    found = (e for e in validator.iter_errors(fields) if e.validator != "additionalProperties")
+    for path, messages in problems_of(found, schema, "custom_fields.").items():
+        errors.setdefault(path, []).extend(messages)

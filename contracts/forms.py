@@ -9,7 +9,9 @@ from typing import Any
 
 import jsonschema
 
+from contracts import field_messages
 from contracts.errors import ValidationError
+from contracts.field_messages import Label, Sentence, problems_of
 
 # A task without a form gets the approval form: approve/reject with a comment.
 DEFAULT_FORM = "approval.schema.json"
@@ -35,10 +37,12 @@ class FormLibrary:
         schema = _load_cached(*identity)
         errors: dict[str, list[str]] = {}
         for path in unknown_fields(schema, data):
-            errors.setdefault(path, []).append("is not a field of this form")
-        for error in _validator_cached(*identity).iter_errors(data):
-            for field_name, message in _describe(error):
-                errors.setdefault(field_name, []).append(message)
+            label = Label(path.rpartition(".")[2])
+            errors.setdefault(path, []).append(Sentence(field_messages.UNKNOWN_FIELD, label=label))
+        validator = _validator_cached(*identity)
+        found = (e for e in validator.iter_errors(data) if not _named_above(e))
+        for path, messages in problems_of(found, schema).items():
+            errors.setdefault(path, []).extend(messages)
         if errors:
             raise ValidationError(errors, "the form has errors")
         return data
@@ -88,23 +92,8 @@ def _validator_cached(path: str, mtime: float) -> jsonschema.protocols.Validator
     )
 
 
-def _describe(error: jsonschema.ValidationError) -> list[tuple[str, str]]:
-    where = ".".join(str(p) for p in error.absolute_path)
-    if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in (error.instance or {})]
-        return [(".".join(filter(None, [where, name])), "is required") for name in missing]
-    if error.validator == "additionalProperties":
-        allowed = set((error.schema or {}).get("properties", {}))
-        extra = [name for name in error.instance if name not in allowed]
-        return [
-            (".".join(filter(None, [where, name])), "is not a field of this form")
-            for name in extra
-            if not (error.schema or {}).get("properties")  # unknown_fields reported those
-        ]
-    if error.validator == "enum":
-        choices = ", ".join(map(str, error.validator_value))
-        return [(where or "data", f"must be one of: {choices}")]
-    blank = isinstance(error.instance, str) and not error.instance.strip()
-    if error.validator in ("minLength", "pattern") and blank:
-        return [(where or "data", "must not be empty")]
-    return [(where or "data", error.message)]
+def _named_above(error: jsonschema.ValidationError) -> bool:
+    """An extra key where the schema lists its properties: `unknown_fields` named it."""
+    return error.validator == "additionalProperties" and bool(
+        (error.schema or {}).get("properties")
+    )

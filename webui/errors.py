@@ -60,6 +60,9 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
+    from webui.field_messages import localize
+
+    details = localize(details)
     if wants_json():
         response = Response(
             response=_json({"error": {"code": code, "message": message, "details": details}}),

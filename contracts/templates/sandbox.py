@@ -19,6 +19,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from contracts.field_messages import problems_of
 from contracts.templates.errors import TemplateBodyError, TemplateFieldsError
 
 MAX_OUTPUT_CHARS = 200_000
@@ -174,14 +175,7 @@ def validate_fields(schema: dict[str, Any], fields: Any) -> dict[str, Any]:
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    errors: dict[str, list[str]] = {}
-    for error in validator.iter_errors(fields):
-        path = [str(p) for p in error.absolute_path]
-        if error.validator == "required" and isinstance(error.instance, dict):
-            missing = [n for n in error.validator_value if n not in error.instance]
-            path = path + missing[:1]
-        key = ".".join(["fields", *path])
-        errors.setdefault(key, []).append(error.message)
+    errors = problems_of(validator.iter_errors(fields), schema, "fields.")
     if errors:
         raise TemplateFieldsError(
             f"invalid template fields: {', '.join(sorted(errors))}", details=errors

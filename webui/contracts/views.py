@@ -28,6 +28,7 @@ from webui.contracts.contract_form import (
 )
 from webui.contracts.template_helpers import status_label
 from webui.extensions import db
+from webui.field_messages import localize
 from webui.settings import approval_settings
 
 
@@ -41,7 +42,7 @@ def _render_form(
         "contracts/form.html",
         contract=contract,
         values=values,
-        errors=errors or {},
+        errors=localize(errors or {}),
         choices=form_choices(db.session),
     )
     return html, status
@@ -108,6 +109,11 @@ def create() -> tuple[str, int] | Response:
 @bp.get("/<int:contract_id>")
 @login_required
 def detail(contract_id: int) -> str:
+    return render_detail(contract_id)
+
+
+def render_detail(contract_id: int, upload_error: dict[str, Any] | None = None) -> str:
+    """The contract page; `upload_error` ({"document", "message"}) shows by its upload form."""
     actor = current_actor()
     contract = service.get_contract(db.session, contract_id, actor)
     # One entry for the page: "contract.view" covers the history and documents it shows.
@@ -123,6 +129,7 @@ def detail(contract_id: int) -> str:
         may_submit=contract.status == ContractStatus.DRAFT and _may_edit(contract),
         may_activate=contract.status in ACTIVATABLE_STATUSES
         and access.may_mark_signed(current_user, contract),
+        upload_error=upload_error,
     )
 
 

@@ -19,12 +19,12 @@ api_bp = Blueprint("documents_api", __name__, url_prefix="/api/v1")
 
 
 @bp.app_errorhandler(DocumentTooLargeError)
-def _too_large(error: DocumentTooLargeError) -> Response:
+def _too_large(error: DocumentTooLargeError) -> Response | tuple[str, int]:
     return _refused(413, error)
 
 
 @bp.app_errorhandler(UnsupportedDocumentTypeError)
-def _unsupported(error: UnsupportedDocumentTypeError) -> Response:
+def _unsupported(error: UnsupportedDocumentTypeError) -> Response | tuple[str, int]:
     return _refused(415, error)
 
 
@@ -51,11 +51,21 @@ def _damaged(error: DocumentIntegrityError) -> Response:
     return error_response(status, error.code, error.message, error.details)
 
 
-def _refused(status: int, error: DocumentTooLargeError | UnsupportedDocumentTypeError) -> Response:
+def _refused(
+    status: int, error: DocumentTooLargeError | UnsupportedDocumentTypeError
+) -> Response | tuple[str, int]:
+    from engine.errors import EngineError
+    from webui.documents.upload_errors import refused_upload_page
     from webui.errors import error_response
     from webui.extensions import db
 
     db.session.rollback()
+    try:
+        page = refused_upload_page(error)  # refused by its size before the view ran
+    except EngineError:
+        page = None  # the contract is not one to show: answer as the API does
+    if page is not None:
+        return page
     return error_response(status, error.code, error.message, error.details)
 
 

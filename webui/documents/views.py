@@ -14,9 +14,11 @@ from contracts.documents import bodies, diff, service
 from contracts.documents.errors import BodyMergeConflictError
 from contracts.errors import ValidationError
 from contracts.text_input import whole_number
+from engine.errors import EngineError
 from webui.auth import current_actor
 from webui.documents import bp
 from webui.documents.api import compare_args, download_response
+from webui.documents.upload_errors import REFUSED, refused_upload_page
 from webui.documents.uploads import content_disposition, prepare_upload_request, read_upload
 from webui.extensions import db
 
@@ -39,25 +41,37 @@ def contract_documents(contract_id: int) -> dict[str, Any]:
     }
 
 
+def _refused(error: EngineError) -> tuple[str, int]:
+    """The contract page again, the reason by the upload form; else the usual error."""
+    db.session.rollback()
+    page = refused_upload_page(error)
+    if page is None:
+        raise error
+    return page
+
+
 def _back(contract_id: int) -> Response:
     return redirect(url_for("contracts.detail", contract_id=contract_id) + "#documents")
 
 
 @bp.post("/contracts/<int:contract_id>/documents")
 @login_required
-def upload(contract_id: int) -> Response:
-    form = read_upload()
+def upload(contract_id: int) -> Response | tuple[str, int]:
     from webui.documents.settings import document_settings
 
-    version = service.upload_document(
-        db.session,
-        contract_id,
-        form.upload,
-        current_actor(),
-        document_settings(),
-        title=form.title,
-        note=form.note,
-    )
+    try:
+        form = read_upload()
+        version = service.upload_document(
+            db.session,
+            contract_id,
+            form.upload,
+            current_actor(),
+            document_settings(),
+            title=form.title,
+            note=form.note,
+        )
+    except REFUSED as exc:
+        return _refused(exc)
     db.session.commit()
     flash(_("Uploaded %(title)s.", title=version.document.title), "success")
     return _back(contract_id)
@@ -65,13 +79,21 @@ def upload(contract_id: int) -> Response:
 
 @bp.post("/documents/<int:document_id>/versions")
 @login_required
-def upload_version(document_id: int) -> Response:
+def upload_version(document_id: int) -> Response | tuple[str, int]:
     from webui.documents.settings import document_settings
 
-    form = read_upload()
-    version = service.add_version(
-        db.session, document_id, form.upload, current_actor(), document_settings(), note=form.note
-    )
+    try:
+        form = read_upload()
+        version = service.add_version(
+            db.session,
+            document_id,
+            form.upload,
+            current_actor(),
+            document_settings(),
+            note=form.note,
+        )
+    except REFUSED as exc:
+        return _refused(exc)
     db.session.commit()
     flash(_("Version %(number)s uploaded.", number=version.number), "success")
     return _back(version.document.contract_id)

@@ -28,4 +28,15 @@ SHIPPED_FORM_STRINGS = (
     N_("Action"),
     N_("Resubmit for approval"),
     N_("Withdraw to draft"),
+    N_("Renewal decision"),
+    N_(
+        "The contract is about to expire. Renew it for its renewal term, renegotiate it (a "
+        "linked draft copy goes through approval again; this one expires at its end), or "
+        "terminate it on an effective date."
+    ),
+    N_("Renew for the renewal term"),
+    N_("Renegotiate (new draft for approval)"),
+    N_("Terminate"),
+    N_("Termination reason"),
+    N_("Termination effective date"),
 )

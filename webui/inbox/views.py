@@ -17,6 +17,7 @@ from engine.errors import ConflictError
 from engine.models import HumanTaskStatus
 from webui.auth import current_actor
 from webui.extensions import db
+from webui.field_messages import is_sentence, localize
 from webui.forms_render import UnknownFieldError, parse_form, render_form
 from webui.inbox import bp
 from webui.inbox.documents import documents_of
@@ -98,11 +99,12 @@ def _render_task(
     actor = current_actor()
     task = view.task
     form = inbox.form_for(task, form_library())
+    errors = localize(errors or {})
     fields_html = render_form(
         form["schema"],
         form["ui_schema"],
         values or {},
-        errors or {},
+        errors,
         translate=_,
         required_label=_("required"),
         choose_label=_("Choose…"),
@@ -177,14 +179,20 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     return redirect(url_for("inbox.index"))
 
 
+def _problem(field: str, messages: Any) -> str:
+    """One field's refusal for a flash: sentences name their field, other messages get its key."""
+    items = [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]
+    return " ".join(items) if all(map(is_sentence, items)) else f"{field}: {', '.join(items)}"
+
+
 def _act(task_id: int, action: Any, success: str) -> Response:
     """Run a task action from a small form; a refused one is flashed, nothing recorded."""
     try:
         action()
     except (ConflictError, ValidationError) as exc:
         db.session.rollback()
-        details = exc.details if isinstance(exc.details, dict) else {}
-        problems = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in details.items())
+        details = localize(exc.details) if isinstance(exc.details, dict) else {}
+        problems = "; ".join(_problem(k, v) for k, v in details.items())
         flash(problems or exc.message, "error")
         return _back_to(task_id)
     db.session.commit()

@@ -13,6 +13,7 @@ from contracts import contract_types
 from engine.errors import InvalidInputError
 from webui.auth import current_actor
 from webui.extensions import db
+from webui.field_messages import localize
 from webui.templates_admin import bp
 from webui.templates_admin.forms import json_field, pretty
 
@@ -24,7 +25,7 @@ def _page(
         "admin/contract_types.html",
         types=contract_types.list_types(db.session),
         values=values,
-        errors=errors or {},
+        errors=localize(errors or {}),
         editing=editing,
         pretty=pretty,
     )

@@ -9,8 +9,10 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from contracts import contract_types
+from contracts.field_messages import choices_of, label_for
 from contracts.models import Contract, ContractType
 from webui.extensions import db
+from webui.field_messages import say_label
 from webui.templates_admin import bp
 
 PREFIX = "cf."
@@ -24,8 +26,14 @@ def _schema(code: str | None) -> dict[str, Any] | None:
 
 
 def custom_field_inputs(code: str | None) -> list[dict[str, Any]]:
-    """Describe the custom-field inputs of a contract type (for the contract form)."""
-    return contract_types.form_fields(_schema(code))
+    """Describe the custom-field inputs of a contract type, labelled in the user's language."""
+    schema = _schema(code)
+    fields = contract_types.form_fields(schema)
+    for field in fields:
+        prop = ((schema or {}).get("properties") or {}).get(field["name"]) or {}
+        field["label"] = say_label(label_for(schema, [field["name"]]))
+        field["choice_labels"] = [say_label(choice) for choice in choices_of(prop)]
+    return fields
 
 
 def custom_fields_from_form(form: Any) -> dict[str, Any] | None:

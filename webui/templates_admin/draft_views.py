@@ -15,6 +15,7 @@ from engine.errors import InvalidInputError
 from webui.auth import current_actor
 from webui.documents.settings import document_settings
 from webui.extensions import db
+from webui.field_messages import localize
 from webui.templates_admin import bp
 
 FIELD_PREFIX = "f."
@@ -113,7 +114,7 @@ def download(contract_id: int, fmt: str) -> Response:
 def _field_errors(exc: InvalidInputError) -> dict[str, list[str]]:
     """Map service error keys (`fields.amount`, `department`) onto the form's input names."""
     out: dict[str, list[str]] = {}
-    for key, messages in (exc.details or {"form": [exc.message]}).items():
+    for key, messages in localize(exc.details or {"form": [exc.message]}).items():
         name = FIELD_PREFIX + key.removeprefix("fields.") if key.startswith("fields.") else key
         if key in templates.METADATA_FIELDS:
             name = FIELD_PREFIX + key

@@ -15,6 +15,7 @@ from contracts.templates.models import LANGUAGES
 from engine.errors import InvalidInputError
 from webui.auth import current_actor
 from webui.extensions import db
+from webui.field_messages import localize
 from webui.templates_admin import bp
 from webui.templates_admin.forms import json_field, pretty
 
@@ -138,11 +139,16 @@ def preview() -> tuple[str, int]:
             request.form.get("body", ""), json_field(request.form, "fields_schema")
         )
     except InvalidInputError as exc:
-        return render_template("admin/_preview.html", text=None, error=exc.message), 422
-    return render_template("admin/_preview.html", text=text, error=None), 200
+        # Answered 422 and swapped in all the same (static/js/htmx-errors.js): shown, not lost.
+        html = render_template(
+            "admin/_preview.html", text=None, error=exc.message, errors=_errors(exc)
+        )
+        return html, 422
+    return render_template("admin/_preview.html", text=text, error=None, errors={}), 200
 
 
 def _errors(exc: InvalidInputError) -> dict[str, list[str]]:
     if isinstance(exc.details, dict):
-        return {k: v if isinstance(v, list) else [str(v)] for k, v in exc.details.items()}
+        details = localize(exc.details)
+        return {k: v if isinstance(v, list) else [str(v)] for k, v in details.items()}
     return {"body": [exc.message]}

@@ -140,7 +140,10 @@ def test_contract_form_shows_and_validates_the_types_custom_fields(page, api):
     bad = alice.post("/contracts/new", data)
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert "custom_fields.floor_area" in html and 'id="cf.floor_area-errors"' in html
+    # The error sits by its input, in words ("Floor area must be a number."), not under the
+    # field's path "custom_fields.floor_area" in the summary (issue 14, item 8).
+    errors = html.split('id="cf.floor_area-errors"', 1)[1].split("</ul>", 1)[0]
+    assert "Floor area must be a number." in errors and "custom_fields.floor_area" not in html
     good = alice.post(
         "/contracts/new", dict(data, **{"cf.floor_area": "350", "cf.furnished": "on"})
     )
