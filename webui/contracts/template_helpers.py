@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
+from webui.labels import department_label
+
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
     """Mark a string for translation; it is translated when shown."""
@@ -114,7 +116,7 @@ def group_label(group: Any, department: str | None = None) -> str:
     role, _, code = str(group).partition(":")
     if not code:
         return role_label(role)
-    return f"{role_label(role)} · {department or code}"
+    return f"{role_label(role)} · {department_label(department) if department else code}"
 
 
 def instance_status_label(status: Any) -> str:
