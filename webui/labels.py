@@ -170,6 +170,11 @@ def department_label(name: Any) -> str:
     return pgettext("department", text) if text in DEPARTMENT_NAMES else text
 
 
+def script_names() -> dict[str, str]:
+    """The shipped names in the reader's language, keyed `name:<English>` for page scripts."""
+    return {f"name:{name}": gettext(name) for name in sorted(SHIPPED_NAMES)}
+
+
 def message_text(message: Any) -> str:
     """Translate a shipped message shown outside an error page (an import row's error)."""
     from webui.error_messages import translate_error
