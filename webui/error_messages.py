@@ -66,7 +66,10 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"no process definition '(?P<id>[^']+)' is deployed"),
         N_("no process definition '%(id)s' is deployed"),
     ),
-    (re.compile(r"template '(?P<id>[^']+)' does not exist"), N_("template '%(id)s' does not exist")),
+    (
+        re.compile(r"template '(?P<id>[^']+)' does not exist"),
+        N_("template '%(id)s' does not exist"),
+    ),
     (
         re.compile(r"contract type '(?P<id>[^']+)' does not exist"),
         N_("contract type '%(id)s' does not exist"),
@@ -88,7 +91,9 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
         N_("you may not change the documents of %(number)s"),
     ),
     (
-        re.compile(rf"contract {_NUMBER} is {_STATUS}; only draft or rejected contracts can be edited"),
+        re.compile(
+            rf"contract {_NUMBER} is {_STATUS}; only draft or rejected contracts can be edited"
+        ),
         N_("contract %(number)s is %(status)s; only draft or rejected contracts can be edited"),
     ),
     (
@@ -96,7 +101,9 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
         N_("contract %(number)s is %(status)s; only a draft can be submitted"),
     ),
     (
-        re.compile(rf"contract {_NUMBER} is {_STATUS}; only an approved contract can be marked signed"),
+        re.compile(
+            rf"contract {_NUMBER} is {_STATUS}; only an approved contract can be marked signed"
+        ),
         N_("contract %(number)s is %(status)s; only an approved contract can be marked signed"),
     ),
     (
@@ -118,9 +125,7 @@ BY_CODE = {
     "permission_denied": N_("You are not allowed to do this."),
     "contract_state": N_("The contract's status does not allow this now."),
     "conflict": N_("This cannot be done in the current state; reload and try again."),
-    "concurrent_update": N_(
-        "someone else saved this first; reload and apply your change again"
-    ),
+    "concurrent_update": N_("someone else saved this first; reload and apply your change again"),
     "task_not_ready": N_("This task is no longer waiting for an answer."),
     "validation_failed": N_("Some of the input is not valid."),
     "invalid_input": N_("Some of the input is not valid."),

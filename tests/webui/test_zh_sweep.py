@@ -20,8 +20,8 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from contracts.expiry_notices import _message as expiry_message
 from connectors.catalog import CONNECTORS
+from contracts.expiry_notices import _message as expiry_message
 from contracts.models import Contract, ContractType, Notification, User
 from engine import outbox
 from engine.models import OutboxMessage, ProcessDefinition, ProcessInstance
