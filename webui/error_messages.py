@@ -8,7 +8,9 @@ of the request). Here a message is looked up three ways, first hit wins:
 3. a sentence for the error's code (or HTTP status), so a reader never meets English
    in a language we translate to; the code itself stays stable for programs.
 
-English readers get the original message unchanged.
+English readers get the original message unchanged. A new English message raised in
+`contracts/` or `engine/` reads in Chinese once it is listed here (EXACT or PATTERNS)
+with a msgstr; until then a Chinese reader gets its code's sentence.
 """
 
 from __future__ import annotations
@@ -17,11 +19,7 @@ import re
 
 from flask_babel import get_locale, gettext
 
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
-    """Mark a string for translation; it is translated when shown."""
-    return message
-
+from webui.labels import N_
 
 EXACT = (
     N_("only process admins may manage processes"),
