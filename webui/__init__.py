@@ -34,12 +34,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _install_notifications()
     jobs.configure(session=lambda: db.session, operators=registry)
 
-    from webui import auth, demo_banner, errors, field_messages, i18n, input_guard, security
+    from webui import (
+        auth,
+        demo_banner,
+        errors,
+        field_messages,
+        i18n,
+        input_guard,
+        labels,
+        security,
+    )
     from webui.celery_app import celery_init_app
     from webui.ticker import install_ticker
 
     i18n.install(app)
     field_messages.install(app)
+    labels.install(app)
     demo_banner.install(app)
     errors.install(app)
     security.install(app)

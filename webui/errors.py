@@ -26,6 +26,7 @@ from engine.errors import (
     NotFoundError,
     WorkflowStepError,
 )
+from webui.error_messages import translate_error
 from webui.extensions import db
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,11 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
+    """Answer JSON or a page; the message in the reader's language, the code as it is."""
     from webui.field_messages import localize
 
     details = localize(details)
+    message = translate_error(code, message)
     if wants_json():
         response = Response(
             response=_json({"error": {"code": code, "message": message, "details": details}}),

@@ -289,3 +289,17 @@ def test_import_miwg_file_shows_the_diagram_and_the_verdict(new_page, name: str)
     missing = page.locator("#import-missing tr").count()
     assert re.search(r"Deployed \S+ v\d+", verdict) or missing > 0, verdict
     screenshot(page, f"import-{name}")
+
+
+def test_the_scripts_name_shipped_processes_and_dmn_columns_in_chinese(new_page):
+    page = new_page(locale="zh-CN")
+    sign_in(page, "admin")
+    page.goto("/admin/processes/routing")
+    wait_ready(page)
+    columns = page.locator("#dmn-columns")
+    assert columns.is_visible()
+    assert "金额（人民币）" in columns.inner_text() and "审批人（按顺序）" in columns.inner_text()
+    page.goto("/admin/processes/")
+    page.wait_for_selector("#definitions h2")
+    headings = page.locator("#definitions h2").all_inner_texts()
+    assert any(h.startswith("合同审批流程") for h in headings), headings

@@ -77,5 +77,5 @@ def test_the_route_reads_in_chinese(app, api):
     alice = signed_in(app, "alice")
     html = alice.get(f"/contracts/{contract['id']}", headers={"Accept-Language": "zh-CN"})
     progress = progress_of(text(html))
-    assert "等待 部门经理 · Sales (bob)" in progress
+    assert "等待 部门经理 · 销售部 (bob)" in progress
     assert "法务 (carol) → 财务 (dave) → 高管 (erin)" in progress

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from webui.labels import script_names
+
 STATUSES = ("running", "completed", "suspended", "terminated", "error")
 
 
@@ -21,6 +23,7 @@ def common() -> dict[str, str]:
         "changed": _("Changed"),
         "removed": _("Removed"),
         **{f"status_{s}": label for s, label in status_labels().items()},
+        **script_names(),  # process, task and DMN column names we ship
     }
 
 
@@ -86,6 +89,7 @@ def routing() -> dict[str, str]:
         "fail": _("FAIL"),
         "unnamedCase": _("Unnamed case"),
         "caseFails": _("Saved case fails"),
+        "columns": _("Columns of the table"),
     }
 
 

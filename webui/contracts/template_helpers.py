@@ -12,6 +12,8 @@ from flask_babel import format_decimal, get_locale, get_timezone, gettext
 
 from contracts import dates
 
+from webui.labels import department_label
+
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
     """Mark a string for translation; it is translated when shown."""
@@ -135,7 +137,7 @@ def group_label(group: Any, department: str | None = None) -> str:
     role, _, code = str(group).partition(":")
     if not code:
         return role_label(role)
-    return f"{role_label(role)} · {department or code}"
+    return f"{role_label(role)} · {department_label(department) if department else code}"
 
 
 def instance_status_label(status: Any) -> str:

@@ -13,7 +13,7 @@ import DmnModeler from "dmn-js/lib/Modeler";
 
 import { api, ApiError, fill, setCsrfToken } from "./lib/api.js";
 import { deployedText, validateAndDeploy } from "./lib/deploy.js";
-import { $, el, pageRoot, say } from "./lib/dom.js";
+import { $, el, pageRoot, say, shippedName } from "./lib/dom.js";
 
 /** Find the newest deployed version that holds the DMN file; return {key, version, files}. */
 async function findDmn(config) {
@@ -36,6 +36,18 @@ function openDecisionTable(modeler, decisionKey) {
     views.find((v) => v.type === "decisionTable");
   if (table) return modeler.open(table);
   return Promise.resolve();
+}
+
+/** Name the table's columns in the reader's language when the model's labels are ones we ship. */
+function showColumns(modeler, t) {
+  const logic = modeler.getActiveView()?.element?.decisionLogic;
+  const labels = [...(logic?.input || []), ...(logic?.output || [])]
+    .map((column) => column.label || column.name || "")
+    .filter(Boolean);
+  if (!labels.some((label) => shippedName(label) !== label)) return;
+  const legend = $("#dmn-columns");
+  legend.textContent = `${t("columns")}: ${labels.map((label) => `${shippedName(label)} (${label})`).join(" · ")}`;
+  legend.hidden = false;
 }
 
 function simulatorInputs(form) {
@@ -79,6 +91,7 @@ async function main() {
   $("#dmn-source").textContent = `${version.key} v${version.version}`;
   const { warnings } = await modeler.importXML(files[config.dmnFile]);
   await openDecisionTable(modeler, config.decisionKey);
+  showColumns(modeler, t);
   root.dataset.importWarnings = String(warnings.length);
   root.dataset.state = "ready";
 

@@ -27,6 +27,17 @@ export function $(selector, root = document) {
 }
 
 /** The page root: its data-config and data-labels (JSON rendered by the server). */
+let shippedNames = null;
+
+/** A name we ship (process, task, DMN column) in the reader's language; others as written. */
+export function shippedName(name) {
+  if (shippedNames === null) {
+    const root = document.getElementById("admin-app");
+    shippedNames = JSON.parse(root?.dataset.labels || "{}");
+  }
+  return (name && shippedNames[`name:${name}`]) || name;
+}
+
 export function pageRoot() {
   const root = document.getElementById("admin-app");
   const config = JSON.parse(root.dataset.config || "{}");

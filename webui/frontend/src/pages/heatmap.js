@@ -2,7 +2,7 @@
 
 import { api, fill } from "../lib/api.js";
 import { hasElement } from "../lib/diagram.js";
-import { $, el, formatSeconds, say } from "../lib/dom.js";
+import { $, el, formatSeconds, say, shippedName } from "../lib/dom.js";
 import { bpmnOf, createViewer, showDiagram } from "../lib/viewer.js";
 
 function heatClass(value, max) {
@@ -52,7 +52,7 @@ export async function heatmapPage({ config, t }) {
     $("#heatmap-body").replaceChildren(
       ...tasks.map((task) =>
         el("tr", {},
-          el("td", {}, task.name || "", " ", el("code", { text: task.bpmn_id })),
+          el("td", {}, shippedName(task.name) || "", " ", el("code", { text: task.bpmn_id })),
           el("td", { class: "num", text: String(task.count) }),
           el("td", { class: "num", text: formatSeconds(task.median_seconds) }),
           el("td", { class: "num", text: formatSeconds(task.p90_seconds) }))),

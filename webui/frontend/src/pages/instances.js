@@ -1,7 +1,7 @@
 // The instance monitor list: filters in the query string, paging, links to each instance.
 
 import { api, fill } from "../lib/api.js";
-import { $, el, formatDate, say } from "../lib/dom.js";
+import { $, el, formatDate, say, shippedName } from "../lib/dom.js";
 
 const FILTERS = ["key", "version", "status", "business_key", "started_after", "started_before"];
 
@@ -26,7 +26,7 @@ export async function instancesPage({ config, t }) {
   let page = Number(initial.get("page") || 1);
 
   const { data: defs } = await api("GET", config.api.list);
-  form.key.append(...(defs.items || []).map((d) => el("option", { value: d.key, text: d.name || d.key })));
+  form.key.append(...(defs.items || []).map((d) => el("option", { value: d.key, text: shippedName(d.name) || d.key })));
   form.key.value = initial.get("key") || "";
 
   const load = async () => {

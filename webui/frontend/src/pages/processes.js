@@ -2,7 +2,7 @@
 
 import { api, fill } from "../lib/api.js";
 import { mark } from "../lib/diagram.js";
-import { $, el, formatDate, say } from "../lib/dom.js";
+import { $, el, formatDate, say, shippedName } from "../lib/dom.js";
 import { bpmnOf, createViewer, showDiagram } from "../lib/viewer.js";
 
 function versionRow(item, v, config, t, reload) {
@@ -51,7 +51,7 @@ function definitionCard(item, config, t, reload) {
     "section",
     { class: "card cf-definition", dataset: { key: item.key } },
     el("header", { class: "cf-definition-head" },
-      el("h2", {}, item.name || item.key, " ", el("code", { text: item.key })),
+      el("h2", {}, shippedName(item.name) || item.key, " ", el("code", { text: item.key })),
       el("div", { class: "cf-actions" },
         el("a", { class: "button button-quiet", href: fill(config.pages.instances, { key: item.key }), text: t("instances") }),
         el("a", { class: "button button-quiet", href: fill(config.pages.heatmap, { key: item.key }), text: t("heatmap") }))),
@@ -66,7 +66,7 @@ function fillCompareForm(items, t) {
   const form = $("#compare-form");
   const key = form.key;
   const current = key.value;
-  key.replaceChildren(...items.map((i) => el("option", { value: i.key, text: i.name || i.key })));
+  key.replaceChildren(...items.map((i) => el("option", { value: i.key, text: shippedName(i.name) || i.key })));
   if (current) key.value = current;
   const versionsOf = () =>
     (items.find((i) => i.key === key.value)?.versionList || []).map((v) => v.version).sort((a, b) => a - b);
