@@ -9,11 +9,13 @@ do not know (a message from a BPMN model, say) is shown as written.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale, gettext
 
+from contracts import dates
 from webui.labels import N_, label
 
 KIND_LABELS = {
@@ -42,7 +44,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"Contract (?P<number>\S+) \((?P<title>.*)\) expires on (?P<date>[\d-]+)\. "
+            r"Contract (?P<number>\S+) \((?P<title>.*)\) expires on (?P<date>[\w ,-]+?)\. "
             r"It renews automatically unless you decide otherwise\. "
             r"Please record your renewal decision\.",
             re.S,
@@ -54,7 +56,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"Contract (?P<number>\S+) \((?P<title>.*)\) expires on (?P<date>[\d-]+)\. "
+            r"Contract (?P<number>\S+) \((?P<title>.*)\) expires on (?P<date>[\w ,-]+?)\. "
             r"It expires unless you renew it\. Please record your renewal decision\.",
             re.S,
         ),
@@ -83,8 +85,22 @@ def notification_text(message: Any) -> str:
             values = found.groupdict()
             if "name" in values:
                 values["name"] = label(values["name"])
+            if "date" in values:
+                values["date"] = _local_day(values["date"])
             return gettext(template, **values)
     return text
+
+
+def _local_day(text: str) -> str:
+    """A date written in English ("Dec 31, 2027") or ISO, retold for the reader's locale."""
+    day: date | None = None
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%b %d, %Y").date()):
+        try:
+            day = parse(text)
+            break
+        except ValueError:
+            continue
+    return dates.format_day(day, str(get_locale() or "en")) if day else text
 
 
 def install(app: Flask) -> None:

@@ -123,6 +123,6 @@ def test_the_bell_names_each_kind_and_tells_the_message_in_chinese(app, api, sig
         db.session.commit()
     html = page(signed_in("alice").client, "/inbox/notifications")
     assert "expiry_reminder" not in html and "合同即将到期" in html
-    assert f"合同 {contract['number']}（展会展位）将于 2027-12-31 到期" in html
+    assert f"合同 {contract['number']}（展会展位）将于 2027年12月31日 到期" in html
     bob = page(signed_in("bob").client, "/inbox/notifications")
     assert "新待办“合同审批”" in bob and "New task" not in bob

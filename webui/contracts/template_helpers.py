@@ -11,7 +11,6 @@ from flask import Flask, request, url_for
 from flask_babel import format_decimal, get_locale, get_timezone, gettext
 
 from contracts import dates
-
 from webui.labels import department_label
 
 
