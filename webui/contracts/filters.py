@@ -67,7 +67,7 @@ def _amount(errors: dict[str, list[str]], name: str) -> Decimal | None:
         value = Decimal(raw)
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or value < 0:
+    if value is None or not value.is_finite():
         errors.setdefault(name, []).append(_("Enter a number of yuan, e.g. 50000."))
         return None
     return value
