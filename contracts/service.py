@@ -216,8 +216,11 @@ class ContractFilters:
     contract_type: str | None = None
     department: str | None = None
     tag: str | None = None
+    owner: str | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
+    effective_after: date | None = None
+    effective_before: date | None = None
     expires_before: date | None = None
     expires_after: date | None = None
     page: int = 1
@@ -348,14 +351,25 @@ def _filtered(query: Select[Any], f: ContractFilters) -> Select[Any]:
         query = query.where(
             Contract.id.in_(select(ContractTag.contract_id).where(ContractTag.tag == f.tag))
         )
-    if f.amount_min is not None:
-        query = query.where(Contract.amount_cny >= f.amount_min)
-    if f.amount_max is not None:
-        query = query.where(Contract.amount_cny <= f.amount_max)
-    if f.expires_before:
-        query = query.where(Contract.expiry_date <= f.expires_before)
-    if f.expires_after:
-        query = query.where(Contract.expiry_date >= f.expires_after)
+    if f.owner:
+        query = query.where(
+            Contract.owner_id.in_(select(User.id).where(User.username == f.owner.strip()))
+        )
+    return _in_ranges(query, f)
+
+
+def _in_ranges(query: Select[Any], f: ContractFilters) -> Select[Any]:
+    """Narrow to the amount (CNY) and date ranges of the filters, bounds inclusive."""
+    ranges: list[tuple[Any, Any, Any]] = [
+        (Contract.amount_cny, f.amount_min, f.amount_max),
+        (Contract.effective_date, f.effective_after, f.effective_before),
+        (Contract.expiry_date, f.expires_after, f.expires_before),
+    ]
+    for column, low, high in ranges:
+        if low is not None:
+            query = query.where(column >= low)
+        if high is not None:
+            query = query.where(column <= high)
     return query
 
 

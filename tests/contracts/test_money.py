@@ -63,7 +63,11 @@ def test_filters_ordering_and_sums_tell_cents_apart(api, session):
         "100.01",
     }
     assert listed("amount_min=100.01&amount_max=100.01") == {"100.01"}
-    assert listed("amount_min=100.005&amount_max=100.00") == set()
+    assert listed("amount_min=100.005&amount_max=100.01") == {"100.01"}
+    # A maximum below the minimum is a mistake the list names (issue 14), not an empty list.
+    reversed_range = alice.get("/api/v1/contracts?amount_min=100.005&amount_max=100.00")
+    assert reversed_range.status_code == 422
+    assert set(reversed_range.get_json()["error"]["details"]) == {"amount_max"}
     assert listed("amount_min=1e30") == set()
     assert listed("amount_max=-1e30") == set()
 

@@ -12,26 +12,13 @@ from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.schemas import STATUSES, contract_json, event_json, expiring_json
+from webui.api.schemas import contract_json, event_json, expiring_json
 from webui.api.spec import json_body, operation, query
 from webui.auth import current_actor
 from webui.calendar import lifecycle_settings
+from webui.contracts import filters as contract_filters
 from webui.extensions import db
 from webui.settings import approval_settings
-
-_LIST_PARAMS = [
-    query("q", {"type": "string"}, "keyword in number, title or counterparty"),
-    query("status", {"type": "string", "enum": STATUSES}),
-    query("contract_type", {"type": "string"}),
-    query("department", {"type": "string"}),
-    query("tag", {"type": "string"}),
-    query("amount_min", {"type": "string"}, "CNY"),
-    query("amount_max", {"type": "string"}, "CNY"),
-    query("expires_before", {"type": "string", "format": "date"}),
-    query("expires_after", {"type": "string", "format": "date"}),
-    query("page", {"type": "integer", "minimum": 1}),
-    query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
-]
 
 
 @operation(
@@ -56,26 +43,12 @@ def create_contract() -> tuple[dict[str, Any], int]:
     "GET",
     summary="List contracts you may see",
     tags=["contracts"],
-    params=_LIST_PARAMS,
+    params=contract_filters.openapi_params(),
     responses={200: "ContractPage", 401: None, 422: None},
 )
 @login_required
 def list_contracts() -> dict[str, Any]:
-    read = QueryReader()
-    filters = service.ContractFilters(
-        q=read.text("q"),
-        status=read.choice("status", tuple(STATUSES)),
-        contract_type=read.text("contract_type"),
-        department=read.text("department"),
-        tag=read.text("tag"),
-        amount_min=read.decimal("amount_min"),
-        amount_max=read.decimal("amount_max"),
-        expires_before=read.day("expires_before"),
-        expires_after=read.day("expires_after"),
-        page=read.integer("page", 1, 1, 100000),
-        per_page=read.integer("per_page", 20, 1, 100),
-    )
-    read.done()
+    filters = contract_filters.read_filters()
     page = service.list_contracts(db.session, filters, current_actor())
     db.session.commit()  # the read is audited
     return {

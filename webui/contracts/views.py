@@ -13,7 +13,6 @@ from contracts import access, approval_progress, service
 from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from engine.errors import ConcurrentUpdateError, ConflictError
-from webui.api.params import QueryReader
 from webui.api.schemas import STATUSES
 from webui.auth import current_actor
 from webui.contracts import bp
@@ -26,6 +25,7 @@ from webui.contracts.contract_form import (
     values_from_contract,
     values_from_form,
 )
+from webui.contracts.filters import TYPED_FILTERS, read_filters
 from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.field_messages import localize
@@ -60,27 +60,27 @@ def _may_edit(contract: Contract) -> bool:
 
 @bp.get("/")
 @login_required
-def index() -> str:
-    read = QueryReader()
-    filters = service.ContractFilters(
-        q=read.text("q"),
-        status=read.choice("status", tuple(STATUSES)),
-        contract_type=read.text("contract_type"),
-        department=read.text("department"),
-        tag=read.text("tag"),
-        page=read.integer("page", 1, 1, 100000),
-        per_page=read.integer("per_page", 20, 1, 100),
-    )
-    read.done()
+def index() -> tuple[str, int]:
+    try:
+        filters = read_filters()
+    except ValidationError as exc:
+        # Shown next to each filter; htmx swaps only 2xx answers, so its request gets a 200.
+        status = 200 if request.headers.get("HX-Request") else 422
+        return _render_list(None, exc.details), status
     page = service.list_contracts(db.session, filters, current_actor())
     db.session.commit()  # the read is audited
-    pages = max(1, -(-page.total // page.per_page))
+    return _render_list(page, {}), 200
+
+
+def _render_list(page: service.Page | None, errors: dict[str, list[str]]) -> str:
     return render_template(
         "contracts/list.html",
         page=page,
-        waiting=approval_progress.waiting_for(db.session, page.items),
-        pages=pages,
-        filters=filters,
+        waiting=approval_progress.waiting_for(db.session, page.items) if page else {},
+        pages=max(1, -(-page.total // page.per_page)) if page else 1,
+        args=request.args,
+        errors=errors,
+        typed_filters=TYPED_FILTERS,
         statuses=STATUSES,
         choices=form_choices(db.session),
     )

@@ -79,6 +79,12 @@ def draft_create(code: str) -> tuple[str, int] | BaseResponse:
     return redirect(url_for("templates_admin.drafted", contract_id=drafted.contract.id))
 
 
+@bp.app_template_filter("contract_blocks")
+def contract_blocks(text: str) -> list[tuple[str, str]]:
+    """Split a rendered contract text into (title|heading|paragraph, text), as its PDF does."""
+    return list(renditions.blocks(text))
+
+
 @bp.get("/templates/drafts/<int:contract_id>")
 @login_required
 def drafted(contract_id: int) -> str:

@@ -180,3 +180,39 @@ def test_patch_with_the_same_and_changed_tags(api):
     changed = alice.patch(path, json={"tags": ["crm", "vip"]})
     assert changed.status_code == 200 and changed.get_json()["tags"] == ["crm", "vip"]
     assert alice.get("/api/v1/contracts?tag=renewal").get_json()["total"] == 0
+
+
+def test_list_filters_by_effective_dates_and_owner(api):
+    alice, bob = api("alice"), api("bob")
+    early = alice.create_contract(title="Early", effective_date="2027-01-01")
+    late = alice.create_contract(title="Late", effective_date="2027-09-01")
+    bobs = bob.create_contract(title="Bobs", effective_date="2027-05-01")
+
+    def ids(query: str) -> set[int]:
+        response = bob.get(f"/api/v1/contracts?{query}")
+        assert response.status_code == 200, response.get_json()
+        return {c["id"] for c in response.get_json()["items"]}
+
+    assert ids("effective_after=2027-04-01") == {late["id"], bobs["id"]}
+    assert ids("effective_after=2027-01-01&effective_before=2027-05-01") == {
+        early["id"],
+        bobs["id"],
+    }
+    assert ids("owner=alice") == {early["id"], late["id"]}
+    assert ids("owner=nobody") == set()
+
+
+def test_reversed_ranges_are_422_naming_the_end(api):
+    response = api("alice").get(
+        "/api/v1/contracts?amount_min=10&amount_max=1&expires_after=2028-01-01"
+        "&expires_before=2027-01-01&effective_after=x"
+    )
+    assert response.status_code == 422
+    details = response.get_json()["error"]["details"]
+    assert set(details) == {"amount_max", "expires_before", "effective_after"}
+
+
+def test_the_list_filters_are_documented(api):
+    spec = api("alice").get("/api/v1/openapi.json").get_json()
+    names = {p["name"] for p in spec["paths"]["/api/v1/contracts"]["get"]["parameters"]}
+    assert {"owner", "effective_after", "effective_before"} <= names
