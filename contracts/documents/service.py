@@ -1,6 +1,7 @@
 """Document use cases: upload, new version, list, download, restore, compare.
 
-Seeing a document follows the contract's visibility; changing it needs `may_edit`.
+Seeing a document follows the contract's visibility; changing it needs `may_edit` and a
+contract that is not frozen (contracts/freeze.py: draft or rejected only).
 Callers commit. When a use case fails after a file was stored, the file is removed, and
 so it is when the caller's transaction ends without committing (see cleanup.py).
 """
@@ -15,7 +16,7 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from contracts import access, audit
+from contracts import access, audit, freeze
 from contracts.actor import Actor
 from contracts.documents import cleanup, diff, ingest
 from contracts.documents.errors import DocumentIntegrityError, DocumentNotFoundError
@@ -58,8 +59,10 @@ def visible_contract(session: Session, contract_id: int, actor: Actor) -> Contra
 
 
 def _require_edit(actor: Actor, contract: Contract) -> None:
+    """The actor may change this contract's documents, and they are not frozen."""
     if not access.may_edit(actor.user, contract):
         raise PermissionDeniedError(f"you may not change the documents of {contract.number}")
+    freeze.require_open(contract)
 
 
 def list_documents(

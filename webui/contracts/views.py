@@ -26,7 +26,7 @@ from webui.contracts.contract_form import (
     values_from_contract,
     values_from_form,
 )
-from webui.contracts.template_helpers import status_label
+from webui.contracts.template_helpers import frozen_notice, status_label
 from webui.extensions import db
 from webui.settings import approval_settings
 
@@ -143,14 +143,7 @@ def edit(contract_id: int) -> tuple[str, int] | Response:
         )
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     if refusal == "status":
-        flash(
-            _(
-                "Contract %(number)s is %(status)s; you cannot edit it now.",
-                number=contract.number,
-                status=status_label(contract.status),
-            ),
-            "error",
-        )
+        flash(frozen_notice(contract), "error")
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     return _render_form(contract, values_from_contract(contract))
 
