@@ -200,6 +200,51 @@ def restore_version(
     return version
 
 
+def copy_documents(
+    session: Session,
+    source: Contract,
+    target: Contract,
+    actor: Actor,
+    settings: DocumentSettings,
+) -> list[DocumentVersion]:
+    """Copy the newest version of each of `source`'s documents to `target` as its version 1.
+
+    For an amendment: each copy is stored under its own data key (a stored file belongs
+    to one version), its hash checked on the way, and remembers the version it came from.
+    """
+    copies = []
+    documents = session.scalars(
+        select(Document).where(Document.contract_id == source.id).order_by(Document.id)
+    )
+    for document in list(documents):
+        latest = document.latest
+        if latest is None:
+            continue
+        chunks = ingest.decrypted_chunks(latest.storage_key, latest.wrapped_key, settings)
+        stored = _recrypt(latest, chunks, settings)
+        copy = Document(
+            contract_id=target.id,
+            title=document.title,
+            kind=document.kind,
+            latest_number=0,
+            copy_of_version_id=latest.id,
+        )
+        session.add(copy)
+        copies.append(
+            _add_version(
+                session,
+                copy,
+                stored,
+                latest.filename,
+                actor,
+                settings,
+                note=f"copied from {source.number} v{latest.number}",
+                source=VersionSource.COPY,
+            )
+        )
+    return copies
+
+
 def open_download(
     session: Session, document_id: int, number: int, actor: Actor, settings: DocumentSettings
 ) -> Download:
@@ -367,7 +412,10 @@ def _add_version(
         )
         session.add(version)
         session.flush()
-        action = "document.restore" if source == VersionSource.RESTORE else "document.upload"
+        action = {
+            VersionSource.RESTORE: "document.restore",
+            VersionSource.COPY: "document.copy",
+        }.get(source, "document.upload")
         audit.record(
             session,
             action,

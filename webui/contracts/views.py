@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import access, approval_progress, service
+from contracts import access, amendments, approval_progress, service
 from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from engine.errors import ConcurrentUpdateError, ConflictError
@@ -26,7 +26,7 @@ from webui.contracts.contract_form import (
     values_from_contract,
     values_from_form,
 )
-from webui.contracts.template_helpers import frozen_notice, status_label
+from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.settings import approval_settings
 
@@ -113,6 +113,9 @@ def detail(contract_id: int) -> str:
     # One entry for the page: "contract.view" covers the history and documents it shows.
     events = service.timeline(db.session, contract_id, actor, audit_read=False)
     progress = approval_progress.approval_progress(db.session, contract)
+    linked = amendments.amendments_of(db.session, contract, actor, audit_read=False)
+    original = amendments.original_of(db.session, contract, actor)
+    may_amend = amendments.may_amend(db.session, contract, actor)
     db.session.commit()  # the view is audited
     return render_template(
         "contracts/detail.html",
@@ -123,6 +126,9 @@ def detail(contract_id: int) -> str:
         may_submit=contract.status == ContractStatus.DRAFT and _may_edit(contract),
         may_activate=contract.status in ACTIVATABLE_STATUSES
         and access.may_mark_signed(current_user, contract),
+        amendments=linked,
+        original=original,
+        may_amend=may_amend,
     )
 
 
@@ -143,7 +149,14 @@ def edit(contract_id: int) -> tuple[str, int] | Response:
         )
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     if refusal == "status":
-        flash(frozen_notice(contract), "error")
+        flash(
+            _(
+                "Contract %(number)s is %(status)s; you cannot edit it now.",
+                number=contract.number,
+                status=status_label(contract.status),
+            ),
+            "error",
+        )
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     return _render_form(contract, values_from_contract(contract))
 
