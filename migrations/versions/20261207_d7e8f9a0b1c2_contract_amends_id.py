@@ -21,34 +21,43 @@ branch_labels = None
 depends_on = None
 
 
+# (table, column, constraint name, referred table)
+_LINKS = (
+    ("contract", "amends_id", "fk_contract_amends_id_contract", "contract"),
+    (
+        "document",
+        "copy_of_version_id",
+        "fk_document_copy_of_version_id_document_version",
+        "document_version",
+    ),
+)
+
+
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("contract") as batch_op:
-        batch_op.add_column(sa.Column("amends_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_contract_amends_id"), ["amends_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_contract_amends_id_contract"), "contract", ["amends_id"], ["id"]
-        )
-    with op.batch_alter_table("document") as batch_op:
-        batch_op.add_column(sa.Column("copy_of_version_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_document_copy_of_version_id"), ["copy_of_version_id"], unique=False
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_document_copy_of_version_id_document_version"),
-            "document_version",
-            ["copy_of_version_id"],
-            ["id"],
-        )
+    for table, column, constraint, referred in _LINKS:
+        if _sqlite():
+            # A plain ADD COLUMN, not batch mode's copy of the table: with foreign keys
+            # enforced, dropping the old copy would cascade into its documents, tags,
+            # bodies and inbox entries.
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN {column} INTEGER "
+                f"CONSTRAINT {constraint} REFERENCES {referred} (id)"
+            )
+        else:
+            op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+            op.create_foreign_key(constraint, table, referred, [column], ["id"])
+        op.create_index(f"ix_{table}_{column}", table, [column], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("document") as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_document_copy_of_version_id_document_version"), type_="foreignkey"
-        )
-        batch_op.drop_index(batch_op.f("ix_document_copy_of_version_id"))
-        batch_op.drop_column("copy_of_version_id")
-    with op.batch_alter_table("contract") as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_contract_amends_id_contract"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_contract_amends_id"))
-        batch_op.drop_column("amends_id")
+    for table, column, constraint, _referred in reversed(_LINKS):
+        op.drop_index(f"ix_{table}_{column}", table_name=table)
+        if _sqlite():
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # SQLite 3.35+
+        else:
+            op.drop_constraint(constraint, table, type_="foreignkey")
+            op.drop_column(table, column)

@@ -175,3 +175,23 @@ def test_a_draft_is_edited_not_amended(api, signed_in):
     )
     assert refused.status_code == 200
     assert "only an approved contract is amended" in refused.get_data(as_text=True)
+
+
+def test_the_migration_keeps_every_contracts_documents_tags_and_body(app, api, approved):
+    """On SQLite the new columns are added in place: no copy of the table whose drop
+    would cascade into documents, tags and bodies (foreign keys are enforced)."""
+    from alembic import command
+
+    from webui.extensions import db
+    from webui.migrations import alembic_config
+
+    before = snapshot(api, approved["id"])
+    tags = api("alice").get(f"/api/v1/contracts/{approved['id']}").get_json()["tags"]
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    command.downgrade(alembic_config(url), "b4e8a1c6f2d9")
+    command.upgrade(alembic_config(url), "head")
+    assert snapshot(api, approved["id"]) == before
+    assert api("alice").get(f"/api/v1/contracts/{approved['id']}").get_json()["tags"] == tags
