@@ -8,7 +8,8 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from contracts.errors import PermissionDeniedError
-from contracts.models import Contract, ContractStatus, Role, User
+from contracts.freeze import OPEN_STATUSES
+from contracts.models import Contract, Role, User
 from engine.errors import AuditNote, NotFoundError
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance
 
@@ -23,7 +24,7 @@ ORGANISATION_WIDE = (
 )
 DEPARTMENT_READERS = (Role.VIEWER, Role.EDITOR, Role.DEPT_MANAGER)
 DEPARTMENT_WRITERS = (Role.EDITOR, Role.DEPT_MANAGER)
-EDITABLE_STATUSES = (ContractStatus.DRAFT, ContractStatus.REJECTED)
+EDITABLE_STATUSES = OPEN_STATUSES  # one rule: contracts/freeze.py
 
 
 def visible_contracts(user: User) -> ColumnElement[bool]:

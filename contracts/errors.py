@@ -9,6 +9,8 @@ engine.errors.ForbiddenError
  └── PermissionDeniedError    permission_denied
 engine.errors.ConflictError
  └── ContractStateError       contract_state     (not editable / not submittable now)
+      └── ContractFrozenError  contract_frozen    in review or approved: text and documents
+                                                  are read-only (contracts/freeze.py)
 AuthenticationError           authentication_failed (-> 401)
  └── LoginThrottledError      too_many_attempts    (-> 429)
 AuditKeyError                 audit_key            no or wrong audit key (-> 500)
@@ -47,6 +49,10 @@ class PermissionDeniedError(ForbiddenError):
 
 class ContractStateError(ConflictError):
     code = "contract_state"
+
+
+class ContractFrozenError(ContractStateError):
+    code = "contract_frozen"
 
 
 class AuthenticationError(EngineError):

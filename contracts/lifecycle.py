@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from contracts import access, audit
+from contracts import access, audit, freeze
 from contracts.actor import Actor
 from contracts.errors import ContractStateError, ValidationError
 from contracts.lifecycle_dates import DEFAULT_REMINDER_OFFSETS, parse_term
@@ -33,6 +33,7 @@ from engine import clock, runtime
 
 LIFECYCLE_PROCESS = "contract_lifecycle"
 RUNNING_STATUSES = (ContractStatus.ACTIVE, ContractStatus.EXPIRING)
+TERM_FIELDS = frozenset({"expiry_date", "notice_days", "renewal_term"})
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ def change_term(
             "contract has a term to change",
             details={"status": str(contract.status)},
         )
+    if isinstance(raw, dict) and set(raw) - TERM_FIELDS:
+        # Only the term runs with the lifecycle; the approved text changes by amendment.
+        freeze.require_open(contract)
     expiry, notice_days, renewal_term = _parse_term_input(raw, contract)
     validate_term(contract, expiry, notice_days)
     old = {"expiry_date": str(contract.expiry_date), "notice_days": contract.notice_days}
@@ -194,7 +198,7 @@ def _parse_term_input(raw: Any, contract: Contract) -> tuple[date, int, str]:
     if not isinstance(raw, dict) or not raw:
         raise ValidationError({"body": ["give expiry_date, notice_days and/or renewal_term"]})
     errors: dict[str, list[str]] = {}
-    unknown = sorted(set(raw) - {"expiry_date", "notice_days", "renewal_term"})
+    unknown = sorted(set(raw) - TERM_FIELDS)
     for name in unknown:
         errors[name] = ["cannot be changed here"]
     expiry = contract.expiry_date

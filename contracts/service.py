@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, defaultload, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from contracts import access, audit
+from contracts import access, audit, freeze
 from contracts.actor import Actor
 from contracts.contract_input import ContractInput, parse_contract_input
 from contracts.errors import ContractNotFoundError, ContractStateError, ValidationError
@@ -87,12 +87,7 @@ def update_contract(
     contract = get_contract(session, contract_id, actor, audit_view=False)
     access.require_edit(actor.user, contract)
     require_edit_version(contract, expected_version)
-    if contract.status not in access.EDITABLE_STATUSES:
-        raise ContractStateError(
-            f"contract {contract.number} is {contract.status}; "
-            "only draft or rejected contracts can be edited",
-            details={"status": str(contract.status)},
-        )
+    freeze.require_open(contract)
     data = parse_contract_input(session, raw, partial=True, current=_current_values(contract))
     if "department" in data and data["department"].id != contract.department_id:
         access.require_create(actor.user, data["department"].id)

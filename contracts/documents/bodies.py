@@ -8,13 +8,13 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import access, audit
+from contracts import access, audit, freeze
 from contracts.actor import Actor
 from contracts.documents.errors import BodyMergeConflictError
 from contracts.documents.merge import merge3
 from contracts.documents.models import DraftBody, DraftBodyRevision
 from contracts.documents.service import visible_contract
-from contracts.errors import ContractStateError, PermissionDeniedError, ValidationError
+from contracts.errors import PermissionDeniedError, ValidationError
 from engine import clock
 
 MAX_BODY_CHARS = 2_000_000
@@ -67,11 +67,7 @@ def save_body(
     contract = visible_contract(session, contract_id, actor)
     if not access.may_edit(actor.user, contract):
         raise PermissionDeniedError(f"you may not edit the body of {contract.number}")
-    if contract.status not in access.EDITABLE_STATUSES:
-        raise ContractStateError(
-            f"contract {contract.number} is {contract.status}; its body can no longer change",
-            details={"status": str(contract.status)},
-        )
+    freeze.require_open(contract)
     if not isinstance(text, str) or len(text) > MAX_BODY_CHARS:
         raise ValidationError({"text": [f"must be text of at most {MAX_BODY_CHARS} characters"]})
     text = text.replace("\r\n", "\n")

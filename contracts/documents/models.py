@@ -17,6 +17,7 @@ class VersionSource(StrEnum):
     UPLOAD = "upload"
     RESTORE = "restore"
     RENDITION = "rendition"
+    COPY = "copy"  # an amendment's copy of the approved contract's document
 
 
 class Document(Base):
@@ -30,9 +31,16 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(40), default="contract")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     latest_number: Mapped[int] = mapped_column(default=0)
+    # In an amendment: the approved contract's version this document started from.
+    copy_of_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_version.id", use_alter=True), index=True
+    )
 
     versions: Mapped[list[DocumentVersion]] = relationship(
-        back_populates="document", order_by="DocumentVersion.number", lazy="selectin"
+        back_populates="document",
+        order_by="DocumentVersion.number",
+        lazy="selectin",
+        foreign_keys="DocumentVersion.document_id",
     )
 
     @property
@@ -63,7 +71,7 @@ class DocumentVersion(Base):
     source: Mapped[VersionSource] = mapped_column(String(20), default=VersionSource.UPLOAD)
     restored_from: Mapped[int | None]
 
-    document: Mapped[Document] = relationship(back_populates="versions")
+    document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
     created_by: Mapped[User] = relationship(lazy="joined")
 
 

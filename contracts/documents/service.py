@@ -1,6 +1,7 @@
 """Document use cases: upload, new version, list, download, restore, compare.
 
-Seeing a document follows the contract's visibility; changing it needs `may_edit`.
+Seeing a document follows the contract's visibility; changing it needs `may_edit` and a
+contract that is not frozen (contracts/freeze.py: draft or rejected only).
 Callers commit. When a use case fails after a file was stored, the file is removed, and
 so it is when the caller's transaction ends without committing (see cleanup.py).
 """
@@ -15,7 +16,7 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from contracts import access, audit
+from contracts import access, audit, freeze
 from contracts.actor import Actor
 from contracts.documents import cleanup, diff, ingest
 from contracts.documents.errors import DocumentIntegrityError, DocumentNotFoundError
@@ -58,8 +59,10 @@ def visible_contract(session: Session, contract_id: int, actor: Actor) -> Contra
 
 
 def _require_edit(actor: Actor, contract: Contract) -> None:
+    """The actor may change this contract's documents, and they are not frozen."""
     if not access.may_edit(actor.user, contract):
         raise PermissionDeniedError(f"you may not change the documents of {contract.number}")
+    freeze.require_open(contract)
 
 
 def list_documents(
@@ -195,6 +198,51 @@ def restore_version(
         restored_from=old.number,
     )
     return version
+
+
+def copy_documents(
+    session: Session,
+    source: Contract,
+    target: Contract,
+    actor: Actor,
+    settings: DocumentSettings,
+) -> list[DocumentVersion]:
+    """Copy the newest version of each of `source`'s documents to `target` as its version 1.
+
+    For an amendment: each copy is stored under its own data key (a stored file belongs
+    to one version), its hash checked on the way, and remembers the version it came from.
+    """
+    copies = []
+    documents = session.scalars(
+        select(Document).where(Document.contract_id == source.id).order_by(Document.id)
+    )
+    for document in list(documents):
+        latest = document.latest
+        if latest is None:
+            continue
+        chunks = ingest.decrypted_chunks(latest.storage_key, latest.wrapped_key, settings)
+        stored = _recrypt(latest, chunks, settings)
+        copy = Document(
+            contract_id=target.id,
+            title=document.title,
+            kind=document.kind,
+            latest_number=0,
+            copy_of_version_id=latest.id,
+        )
+        session.add(copy)
+        copies.append(
+            _add_version(
+                session,
+                copy,
+                stored,
+                latest.filename,
+                actor,
+                settings,
+                note=f"copied from {source.number} v{latest.number}",
+                source=VersionSource.COPY,
+            )
+        )
+    return copies
 
 
 def open_download(
@@ -364,7 +412,10 @@ def _add_version(
         )
         session.add(version)
         session.flush()
-        action = "document.restore" if source == VersionSource.RESTORE else "document.upload"
+        action = {
+            VersionSource.RESTORE: "document.restore",
+            VersionSource.COPY: "document.copy",
+        }.get(source, "document.upload")
         audit.record(
             session,
             action,

@@ -92,6 +92,8 @@ class Contract(Base):
     notice_days: Mapped[int] = mapped_column(default=30)
     renewal_term: Mapped[str] = mapped_column(String(20), default="P1Y")
     renewal_of_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)
+    # An amendment: a new draft of an approved contract, approved again (contracts/amendments.py).
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

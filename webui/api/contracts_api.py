@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_login import login_required
 
-from contracts import calendar, lifecycle, service
+from contracts import amendments, calendar, lifecycle, service
 from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from webui.api import bp
@@ -17,6 +17,7 @@ from webui.api.spec import json_body, operation, query
 from webui.auth import current_actor
 from webui.calendar import lifecycle_settings
 from webui.contracts import filters as contract_filters
+from webui.documents.settings import document_settings
 from webui.extensions import db
 from webui.settings import approval_settings
 
@@ -209,3 +210,43 @@ def expiring_contracts() -> dict[str, Any]:
         db.session, current_actor(), days=days, department=department
     )
     return {"items": [expiring_json(r) for r in rows], "total": len(rows)}
+
+
+@operation(
+    bp,
+    "/contracts/<int:contract_id>/amendments",
+    "POST",
+    summary="Amend an approved contract: a new draft with a copy of its details, body and "
+    "documents, linked by `amends_id`, approved again; the approved contract stays as it is",
+    tags=["contracts"],
+    responses={201: "Contract", 401: None, 403: None, 404: None, 409: None},
+)
+@login_required
+def start_amendment(contract_id: int) -> tuple[dict[str, Any], int]:
+    amendment = amendments.start_amendment(
+        db.session, contract_id, current_actor(), document_settings()
+    )
+    db.session.commit()
+    return contract_json(amendment), 201
+
+
+@operation(
+    bp,
+    "/contracts/<int:contract_id>/amendments",
+    "GET",
+    summary="The amendments of a contract you may see, newest first",
+    tags=["contracts"],
+    responses={200: "ContractPage", 401: None, 404: None},
+)
+@login_required
+def list_amendments(contract_id: int) -> dict[str, Any]:
+    actor = current_actor()
+    contract = service.get_contract(db.session, contract_id, actor, audit_view=False)
+    items = amendments.amendments_of(db.session, contract, actor)
+    db.session.commit()  # the read is audited
+    return {
+        "items": [contract_json(c) for c in items],
+        "total": len(items),
+        "page": 1,
+        "per_page": max(1, len(items)),
+    }

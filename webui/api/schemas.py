@@ -126,6 +126,10 @@ COMPONENTS: dict[str, Any] = {
             "process_instance_id": {"type": ["integer", "null"]},
             "renewal_term": {**_STR, "description": "ISO 8601 duration, default P1Y"},
             "renewal_of_id": {"type": ["integer", "null"]},
+            "amends_id": {
+                "type": ["integer", "null"],
+                "description": "the approved contract this amendment changes",
+            },
         },
     },
     "ContractPage": {
@@ -271,6 +275,7 @@ def contract_json(contract: Contract) -> dict[str, Any]:
         "process_instance_id": contract.process_instance_id,
         "renewal_term": contract.renewal_term,
         "renewal_of_id": contract.renewal_of_id,
+        "amends_id": contract.amends_id,
         "edit_version": contract.edit_version,
     }
 

@@ -121,6 +121,30 @@ def status_label(status: Any) -> str:
     return gettext(label) if label else str(status).replace("_", " ").capitalize()
 
 
+def frozen_notice(contract: Any) -> str:
+    """Why the contract's documents, body and details cannot change now ("" while they can)."""
+    from contracts.freeze import Freeze, freeze_of
+
+    kind = freeze_of(contract)
+    if kind == Freeze.IN_REVIEW:
+        return gettext(
+            "This contract is in review: its documents, body and details are frozen "
+            "until a decision."
+        )
+    if kind == Freeze.APPROVED:
+        return gettext(
+            "This contract is %(status)s: its documents, body and details are frozen. "
+            "To change them, start an amendment, which is approved again.",
+            status=status_label(contract.status),
+        )
+    if kind == Freeze.CLOSED:
+        return gettext(
+            "This contract is %(status)s: its documents, body and details can no longer change.",
+            status=status_label(contract.status),
+        )
+    return ""
+
+
 def event_label(action: Any) -> str:
     label = EVENT_LABELS.get(str(action))
     return gettext(label) if label else str(action).replace("_", " ").capitalize()
@@ -180,4 +204,5 @@ def install(app: Flask) -> None:
     app.add_template_filter(instance_status_label, "instance_status_label")
     app.add_template_filter(outbox_status_label, "outbox_status_label")
     app.add_template_global(url_with, "url_with")
+    app.add_template_global(frozen_notice, "frozen_notice")
     app.add_template_global(current_locale, "current_locale")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import access, approval_progress, service
+from contracts import access, amendments, approval_progress, service
 from contracts.errors import ValidationError
 from contracts.models import Contract, ContractStatus
 from engine.errors import ConcurrentUpdateError, ConflictError
@@ -119,6 +119,9 @@ def render_detail(contract_id: int, upload_error: dict[str, Any] | None = None) 
     # One entry for the page: "contract.view" covers the history and documents it shows.
     events = service.timeline(db.session, contract_id, actor, audit_read=False)
     progress = approval_progress.approval_progress(db.session, contract)
+    linked = amendments.amendments_of(db.session, contract, actor, audit_read=False)
+    original = amendments.original_of(db.session, contract, actor)
+    may_amend = amendments.may_amend(db.session, contract, actor)
     db.session.commit()  # the view is audited
     return render_template(
         "contracts/detail.html",
@@ -130,6 +133,9 @@ def render_detail(contract_id: int, upload_error: dict[str, Any] | None = None) 
         may_activate=contract.status in ACTIVATABLE_STATUSES
         and access.may_mark_signed(current_user, contract),
         upload_error=upload_error,
+        amendments=linked,
+        original=original,
+        may_amend=may_amend,
     )
 
 

@@ -24,7 +24,7 @@ DOCUMENT_COMPONENTS: dict[str, Any] = {
             "size": _INT,
             "mime_type": _STR,
             "page_count": {"type": ["integer", "null"]},
-            "source": {"type": "string", "enum": ["upload", "restore", "rendition"]},
+            "source": {"type": "string", "enum": ["upload", "restore", "rendition", "copy"]},
             "restored_from": {"type": ["integer", "null"]},
             "download_url": _STR,
         },

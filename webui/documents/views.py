@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import access
+from contracts import access, freeze
 from contracts.documents import bodies, diff, service
 from contracts.documents.errors import BodyMergeConflictError
 from contracts.errors import ValidationError
@@ -34,10 +34,11 @@ def contract_documents(contract_id: int) -> dict[str, Any]:
     """The documents section's data for the contract detail page."""
     actor = current_actor()
     contract = service.visible_contract(db.session, contract_id, actor)
+    frozen = freeze.freeze_of(contract)
     return {
         # Part of the contract page, whose "contract.view" entry covers it.
         "items": service.list_documents(db.session, contract_id, actor, audit_read=False),
-        "may_edit": access.may_edit(current_user, contract),
+        "may_edit": frozen == freeze.Freeze.OPEN and access.may_edit(current_user, contract),
     }
 
 
@@ -166,6 +167,7 @@ def body(contract_id: int) -> str:
     return render_template(
         "documents/body.html",
         contract=contract,
+        freeze=freeze.freeze_of(contract),
         text=current.text if current else "",
         base_version=current.version if current else "",
         current=current,
@@ -190,6 +192,7 @@ def save_body(contract_id: int) -> tuple[str, int] | Response:
         html = render_template(
             "documents/body.html",
             contract=contract,
+            freeze=freeze.freeze_of(contract),
             text=conflict["marked_text"] if conflict else text,
             base_version=current.version if current else "",
             current=current,
