@@ -5,7 +5,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 import connectors.models  # noqa: F401  (registers the tables)
 import contracts.models  # noqa: F401
@@ -37,14 +37,32 @@ def run_migrations_online() -> None:
         poolclass=pool.NullPool,
     )
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copying it, dropping the old one and renaming
+            # the copy. With foreign keys enforced (every connection of the app turns them
+            # on) that DROP cascades into every child table: documents, tags, bodies… So
+            # migrations run with them off (the PRAGMA is ignored inside a transaction, so
+            # it is sent before one begins) and the result is checked before it commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            before = _broken_references(connection)
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = _broken_references(connection) - before
+                if broken:
+                    raise RuntimeError(f"a migration broke references: {sorted(broken)[:5]}")
+
+
+def _broken_references(connection: Connection) -> set[tuple[object, ...]]:
+    return {tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")}
 
 
 if context.is_offline_mode():
