@@ -17,6 +17,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from contracts.field_messages import Choices, Label, Sentence, choices_of, label_for
+from webui.validation_strings import say_field_message
 
 LIST_SEPARATOR = {"zh": "、"}
 
@@ -57,10 +58,20 @@ def localize(details: Any) -> Any:
     if isinstance(details, Sentence):
         return say(details)
     if isinstance(details, dict):
-        return {key: localize(value) for key, value in details.items()}
+        return {key: _localize_field(value) for key, value in details.items()}
     if isinstance(details, list | tuple):
         return [localize(value) for value in details]
     return details
+
+
+def _localize_field(value: Any) -> Any:
+    """A field's list of messages (the 422 shape): plain service phrases are said too."""
+    if isinstance(value, list | tuple):
+        return [
+            say_field_message(v) if type(v) is str else localize(v)  # a Sentence is a str too
+            for v in value
+        ]
+    return localize(value)
 
 
 def custom_field_rows(contract: Any) -> list[tuple[str, str]]:

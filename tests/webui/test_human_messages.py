@@ -271,3 +271,28 @@ def test_a_refused_preview_is_shown_in_the_page(app, signed_in, locale):
     assert "<html" not in text(response)
     expected = {"en": "The preview could not be rendered.", "zh": "无法渲染预览。"}[locale]
     assert expected in fragment
+
+
+def test_the_contract_fields_own_checks_read_in_chinese(app, api, signed_in):
+    """'is required', 'must not be negative': the contract services' phrases, in zh too."""
+    zh = {"Accept-Language": "zh-CN"}
+    bad = {
+        "title": "",
+        "contract_type": "sales",
+        "amount": "-5",
+        "department": "sales",
+        "counterparty": "x",
+        "effective_date": "2027-05-01",
+        "expiry_date": "2027-01-01",
+    }
+    alice = api("alice")
+    response = alice.client.post("/api/v1/contracts", json=bad, headers={**alice._headers(), **zh})
+    assert response.status_code == 422
+    details = response.get_json()["error"]["details"]
+    assert details == {
+        "title": ["为必填项"],
+        "amount": ["不能为负数"],
+        "expiry_date": ["不能早于生效日期"],
+    }
+    english = alice.post("/api/v1/contracts", json=bad).get_json()["error"]["details"]
+    assert english["title"] == ["is required"]
