@@ -101,6 +101,11 @@ def _seed(app: Flask) -> dict[str, Any]:
     alice.submit(submitted["id"])
     task = ApiClient.sign_in(client, "bob").task_for(submitted["id"])
     assert task is not None
+    printer = alice.create_contract(title="Printer lease")
+    alice.submit(printer["id"])
+    ApiClient.sign_in(client, "bob").approve(printer["id"])
+    amendment = alice.post(f"/api/v1/contracts/{printer['id']}/amendments")
+    assert amendment.status_code == 201, amendment.get_json()
     admin = ApiClient.browser(app.test_client(), "admin")
     imported = admin.client.post(
         "/imports/",
@@ -125,7 +130,9 @@ def _seed(app: Flask) -> dict[str, Any]:
         db.session.commit()
         mail_id, sms_id = mail.id, sms.id
     return {
-        "contract_id": contract_id,
+        # The amendment's compare page needs an amendment; every other page takes the draft.
+        "contract_id": {"contracts.compare_amendment": amendment.get_json()["id"]},
+        "default_contract_id": contract_id,
         "document_id": documents[0]["id"],
         "task_id": task["id"],
         "instance_id": instance_id,

@@ -186,6 +186,13 @@ def seed(app: Flask, api: Any, signed_in: Any, monkeypatch: pytest.MonkeyPatch) 
         json={"fields": _purchase_fields(), "contract": {"department": "procurement"}},
     )
     assert draft.status_code == 201, draft.get_json()
+    approved = alice.create_contract(
+        title="打印机租赁", counterparty="上海办公设备有限公司", tags=[]
+    )
+    alice.submit(approved["id"])
+    api("bob").approve(approved["id"])
+    amendment = alice.post(f"/api/v1/contracts/{approved['id']}/amendments")
+    assert amendment.status_code == 201, amendment.get_json()
     batch = signed_in("admin").client.post(
         "/imports/", data={"sheet": (_sheet(GOOD), "合同.xlsx")}, content_type="multipart/form-data"
     )
@@ -221,7 +228,11 @@ def seed(app: Flask, api: Any, signed_in: Any, monkeypatch: pytest.MonkeyPatch) 
         instance_ids = list(db.session.scalars(select(ProcessInstance.id)))
         type_codes = list(db.session.scalars(select(ContractType.code)))
     return {
-        "contract_id": [contract["id"], draft.get_json()["contract"]["id"]],
+        "contract_id": [
+            contract["id"],
+            draft.get_json()["contract"]["id"],
+            amendment.get_json()["id"],  # the amendment's compare page needs one
+        ],
         "task_id": [task_id],
         "document_id": [document_id],
         "instance_id": instance_ids,

@@ -70,12 +70,6 @@ INSTANCE_STATUS_LABELS = {
     "terminated": N_("terminated"),
     "error": N_("error"),
 }
-OUTBOX_STATUS_LABELS = {
-    "pending": N_("waiting to be sent"),
-    "delivered": N_("delivered"),
-    "failed": N_("failed, will retry"),
-    "dead": N_("failed for good"),
-}
 DECISION_LABELS = {
     "approve": N_("Approve"),
     "reject": N_("Reject"),
@@ -168,11 +162,6 @@ def instance_status_label(status: Any) -> str:
     return gettext(label) if label else str(status)
 
 
-def outbox_status_label(status: Any) -> str:
-    label = OUTBOX_STATUS_LABELS.get(str(status))
-    return gettext(label) if label else str(status)
-
-
 def decision_label(decision: Any) -> str:
     label = DECISION_LABELS.get(str(decision))
     return gettext(label) if label else str(decision)
@@ -202,7 +191,6 @@ def install(app: Flask) -> None:
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(group_label, "group_label")
     app.add_template_filter(instance_status_label, "instance_status_label")
-    app.add_template_filter(outbox_status_label, "outbox_status_label")
     app.add_template_global(url_with, "url_with")
     app.add_template_global(frozen_notice, "frozen_notice")
     app.add_template_global(current_locale, "current_locale")
