@@ -8,7 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A path that climbs out of the checkout: "../shared", parent / "shared", parents[n] / "..".
+# A path that climbs out of the checkout into the sibling shared folder: a relative climb,
+# or `.parent / "shared"` / `".." / "shared"` built in code. (The pattern below spells
+# the climb with escapes, so this file does not name such a path itself.)
 _OUTSIDE = re.compile(
     r"""\.\./shared|\.parent\s*/\s*["']shared["']|["']\.\.["']\s*/\s*["']shared["']"""
 )
