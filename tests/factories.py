@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,3 +126,29 @@ def add_user(
         user.memberships = [Membership(group=ensure_group(db.session, g)) for g in groups]
         db.session.add(user)
         db.session.commit()
+
+
+def race(calls: list[Callable[[], TestResponse]]) -> list[TestResponse]:
+    """Run the calls in threads released together by a barrier; return their responses."""
+    barrier = threading.Barrier(len(calls))
+    responses: list[TestResponse | None] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            responses[index] = calls[index]()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=(i,), name=f"racer-{i}") for i in range(len(calls))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racer hung (a deadlock?)"
+    if errors:
+        raise errors[0]
+    return [r for r in responses if r is not None]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.test import TestResponse
 
 from engine.models import HumanTask, HumanTaskStatus, InstanceEvent, ProcessInstance
-from tests.factories import ApiClient
+from tests.factories import (
+    ApiClient,
+    race,
+)
 from tests.integration.support import add_sales_manager, remove_user
 from webui.extensions import db
 
@@ -28,32 +28,6 @@ def second_manager(app) -> Any:
     yield SECOND_MANAGER
     with app.app_context():
         remove_user(db.session, SECOND_MANAGER)
-
-
-def race(calls: list[Callable[[], TestResponse]]) -> list[TestResponse]:
-    """Run the calls in threads released together by a barrier; return their responses."""
-    barrier = threading.Barrier(len(calls))
-    responses: list[TestResponse | None] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = calls[index]()
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
-    threads = [
-        threading.Thread(target=run, args=(i,), name=f"racer-{i}") for i in range(len(calls))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racer hung (a deadlock?)"
-    if errors:
-        raise errors[0]
-    return [r for r in responses if r is not None]
 
 
 def test_one_task_completed_by_six_threads_at_once(app, api, second_manager):

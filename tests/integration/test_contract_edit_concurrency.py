@@ -9,8 +9,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from tests.contracts.documents.samples import make_pdf
-from tests.factories import ApiClient
-from tests.integration.test_concurrency import race
+from tests.factories import ApiClient, race
 
 pytestmark = pytest.mark.integration
 

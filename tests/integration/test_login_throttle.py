@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from contracts import accounts
 from contracts.models import AuditEntry
-from tests.factories import DEMO_PASSWORD
-from tests.integration.test_concurrency import race
+from tests.factories import DEMO_PASSWORD, race
 from webui.extensions import db
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ database) and a restart; a lock answers 429 with Retry-After and is audited.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from contracts import accounts
 from contracts.models import AuditEntry
 from engine import clock
 from tests.conftest import make_app
-from tests.factories import DEMO_PASSWORD
+from tests.factories import DEMO_PASSWORD, race
 from webui.extensions import db
 
 TOKEN = "/api/v1/auth/token"
@@ -61,30 +61,6 @@ def verified(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(accounts, "verify_password", counting)
     return calls
-
-
-def race(calls: list[Callable[[], TestResponse]]) -> list[TestResponse]:
-    """Run the calls in threads released together; return their responses."""
-    barrier = threading.Barrier(len(calls))
-    responses: list[TestResponse | None] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = calls[index]()
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a login hung"
-    if errors:
-        raise errors[0]
-    return [r for r in responses if r is not None]
 
 
 def audit_actions(app: Flask, action: str) -> list[AuditEntry]:

@@ -4,41 +4,14 @@ from __future__ import annotations
 
 import io
 import re
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.test import TestResponse
 
 from tests.contracts.documents.samples import make_pdf
-from tests.factories import ApiClient
+from tests.factories import ApiClient, race
 from tests.webui.test_pages import browser_as, contract_form, text  # noqa: F401 - fixture
-
-
-def race(calls: list[Callable[[], TestResponse]]) -> list[TestResponse]:
-    """Run the calls in threads released together by a barrier; return their responses."""
-    barrier = threading.Barrier(len(calls))
-    responses: list[TestResponse | None] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = calls[index]()
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racer hung"
-    if errors:
-        raise errors[0]
-    assert all(r is not None for r in responses)
-    return [r for r in responses if r is not None]
 
 
 def racers(app, api, count: int = 20) -> list[ApiClient]:
