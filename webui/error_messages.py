@@ -37,80 +37,49 @@ EXACT = (
     N_("names a file but no zip was uploaded"),
 )
 
-_ID = r"(?P<id>[\w.:-]+)"
-_NUMBER = r"(?P<number>[\w-]+)"
-_STATUS = r"(?P<status>\w+)"
+# A parameter's shape in the English sentences of contracts/ and engine/.
+_GROUPS = {"id": r"[\w.:-]+", "number": r"[\w-]+", "status": r"\w+", "version": r"\d+"}
+
+
+def _mirror(template: str) -> tuple[re.Pattern[str], str]:
+    """The pattern that recognises the English sentence a template was written from."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>{_GROUPS[part]})"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(regex), template
+
+
+# Sentences with parameters whose English text is the template itself.
+MIRRORED = (
+    N_("contract %(id)s does not exist"),
+    N_("task %(id)s does not exist"),
+    N_("task %(id)s is not yours"),
+    N_("you are not a candidate for task %(id)s"),
+    N_("document %(id)s does not exist"),
+    N_("document %(id)s has no version %(version)s"),
+    N_("import batch %(id)s does not exist"),
+    N_("import batch %(id)s is not yours"),
+    N_("process instance %(id)s does not exist"),
+    N_("no process definition '%(id)s' is deployed"),
+    N_("template '%(id)s' does not exist"),
+    N_("contract type '%(id)s' does not exist"),
+    N_("contract %(number)s was not drafted from a template"),
+    N_("you may not change contract %(number)s"),
+    N_("you may not edit the body of %(number)s"),
+    N_("you may not change the documents of %(number)s"),
+    N_("contract %(number)s is %(status)s; only draft or rejected contracts can be edited"),
+    N_("contract %(number)s is %(status)s; only a draft can be submitted"),
+    N_("contract %(number)s is %(status)s; only an approved contract can be marked signed"),
+    N_("contract %(number)s is %(status)s; its body can no longer change"),
+)
 
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"contract {_ID} does not exist"), N_("contract %(id)s does not exist")),
-    (re.compile(rf"task {_ID} does not exist"), N_("task %(id)s does not exist")),
-    (re.compile(rf"task {_ID} is not yours"), N_("task %(id)s is not yours")),
-    (
-        re.compile(rf"you are not a candidate for task {_ID}"),
-        N_("you are not a candidate for task %(id)s"),
-    ),
-    (re.compile(rf"document {_ID} does not exist"), N_("document %(id)s does not exist")),
-    (
-        re.compile(rf"document {_ID} has no version (?P<version>\d+)"),
-        N_("document %(id)s has no version %(version)s"),
-    ),
-    (re.compile(rf"import batch {_ID} does not exist"), N_("import batch %(id)s does not exist")),
-    (re.compile(rf"import batch {_ID} is not yours"), N_("import batch %(id)s is not yours")),
-    (
-        re.compile(rf"process instance {_ID} does not exist"),
-        N_("process instance %(id)s does not exist"),
-    ),
-    (
-        re.compile(r"no process definition '(?P<id>[^']+)' is deployed"),
-        N_("no process definition '%(id)s' is deployed"),
-    ),
-    (
-        re.compile(r"template '(?P<id>[^']+)' does not exist"),
-        N_("template '%(id)s' does not exist"),
-    ),
-    (
-        re.compile(r"contract type '(?P<id>[^']+)' does not exist"),
-        N_("contract type '%(id)s' does not exist"),
-    ),
-    (
-        re.compile(rf"contract {_NUMBER} was not drafted from a template"),
-        N_("contract %(number)s was not drafted from a template"),
-    ),
-    (
-        re.compile(rf"you may not change contract {_NUMBER}"),
-        N_("you may not change contract %(number)s"),
-    ),
-    (
-        re.compile(rf"you may not edit the body of {_NUMBER}"),
-        N_("you may not edit the body of %(number)s"),
-    ),
-    (
-        re.compile(rf"you may not change the documents of {_NUMBER}"),
-        N_("you may not change the documents of %(number)s"),
-    ),
-    (
-        re.compile(
-            rf"contract {_NUMBER} is {_STATUS}; only draft or rejected contracts can be edited"
-        ),
-        N_("contract %(number)s is %(status)s; only draft or rejected contracts can be edited"),
-    ),
-    (
-        re.compile(rf"contract {_NUMBER} is {_STATUS}; only a draft can be submitted"),
-        N_("contract %(number)s is %(status)s; only a draft can be submitted"),
-    ),
-    (
-        re.compile(
-            rf"contract {_NUMBER} is {_STATUS}; only an approved contract can be marked signed"
-        ),
-        N_("contract %(number)s is %(status)s; only an approved contract can be marked signed"),
-    ),
-    (
-        re.compile(rf"contract {_NUMBER} is {_STATUS}; its body can no longer change"),
-        N_("contract %(number)s is %(status)s; its body can no longer change"),
-    ),
+    *(_mirror(template) for template in MIRRORED),
     (re.compile(r"'(?P<id>[^']+)' is not in the zip"), N_("'%(id)s' is not in the zip")),
     (
-        re.compile(rf"task {_ID} is \w+, (?:no longer|not) ready"),
+        re.compile(r"task (?P<id>[\w.:-]+) is \w+, (?:no longer|not) ready"),
         N_("task %(id)s is no longer waiting for an answer"),
     ),
 ]

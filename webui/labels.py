@@ -140,22 +140,28 @@ AUTH_TYPES = {
 }
 
 
+def translated(table: dict[str, str], value: Any, fallback: str | None = None) -> str:
+    """The reader's word for `value` from a table of marked strings; `fallback` (or the value)
+    when the table does not know it."""
+    text = table.get(str(value))
+    if text:
+        return gettext(text)
+    return str(value) if fallback is None else fallback
+
+
 def queue_status_label(status: Any) -> str:
     """Name a queue, incident or import status for the reader."""
-    text = QUEUE_STATUSES.get(str(status))
-    return gettext(text) if text else str(status)
+    return translated(QUEUE_STATUSES, status)
 
 
 def import_status_label(status: Any) -> str:
     """Name an import batch's or row's status for the reader."""
-    text = IMPORT_STATUSES.get(str(status))
-    return gettext(text) if text else str(status)
+    return translated(IMPORT_STATUSES, status)
 
 
 def auth_type_label(kind: Any) -> str:
     """Name a connector's kind of authentication for the reader."""
-    text = AUTH_TYPES.get(str(kind))
-    return gettext(text) if text else str(kind)
+    return translated(AUTH_TYPES, kind)
 
 
 def label(name: Any) -> str:

@@ -11,7 +11,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_decimal, get_locale, get_timezone, gettext
 
 from contracts import dates
-from webui.labels import department_label
+from webui.labels import department_label, translated
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
@@ -63,13 +63,6 @@ ROLE_LABELS = {
     "integrator": N_("integrator"),
     "admin": N_("administrator"),
 }
-INSTANCE_STATUS_LABELS = {
-    "running": N_("running"),
-    "completed": N_("completed"),
-    "suspended": N_("suspended"),
-    "terminated": N_("terminated"),
-    "error": N_("error"),
-}
 DECISION_LABELS = {
     "approve": N_("Approve"),
     "reject": N_("Reject"),
@@ -111,8 +104,7 @@ def date_settings() -> dict[str, Any]:
 
 
 def status_label(status: Any) -> str:
-    label = STATUS_LABELS.get(str(status))
-    return gettext(label) if label else str(status).replace("_", " ").capitalize()
+    return translated(STATUS_LABELS, status, str(status).replace("_", " ").capitalize())
 
 
 def frozen_notice(contract: Any) -> str:
@@ -140,13 +132,11 @@ def frozen_notice(contract: Any) -> str:
 
 
 def event_label(action: Any) -> str:
-    label = EVENT_LABELS.get(str(action))
-    return gettext(label) if label else str(action).replace("_", " ").capitalize()
+    return translated(EVENT_LABELS, action, str(action).replace("_", " ").capitalize())
 
 
 def role_label(role: Any) -> str:
-    label = ROLE_LABELS.get(str(role))
-    return gettext(label) if label else str(role).replace("_", " ")
+    return translated(ROLE_LABELS, role, str(role).replace("_", " "))
 
 
 def group_label(group: Any, department: str | None = None) -> str:
@@ -158,13 +148,14 @@ def group_label(group: Any, department: str | None = None) -> str:
 
 
 def instance_status_label(status: Any) -> str:
-    label = INSTANCE_STATUS_LABELS.get(str(status))
-    return gettext(label) if label else str(status)
+    """A process instance's status, in the words of the process-admin pages."""
+    from webui.admin_processes.labels import status_labels
+
+    return status_labels().get(str(status), str(status))
 
 
 def decision_label(decision: Any) -> str:
-    label = DECISION_LABELS.get(str(decision))
-    return gettext(label) if label else str(decision)
+    return translated(DECISION_LABELS, decision)
 
 
 def current_locale() -> str:
