@@ -276,7 +276,7 @@ def _make_app(db_path: Path, instance_dir: Path):  # type: ignore[no-untyped-def
 
 def build_template_db(workdir: Path) -> Path:
     """Migrate a database, deploy the shipped processes and load the demo data, once."""
-    from contracts.demo import load_demo_data
+    from contracts.demo.seed import load_demo_data
     from webui.cli import upgrade_database
     from webui.extensions import db
 
@@ -302,11 +302,14 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
 ) -> Runner:
     from sqlalchemy import event, select
 
-    from contracts import accounts, inbox, service
-    from contracts.actor import Actor
-    from contracts.forms import FormLibrary
-    from contracts.models import Contract, ContractStatus, User
-    from contracts.settings import ApprovalSettings
+    from contracts.approval.forms import FormLibrary
+    from contracts.approval.settings import ApprovalSettings
+    from contracts.core import service
+    from contracts.core.models import Contract, ContractStatus
+    from contracts.identity import accounts
+    from contracts.identity.actor import Actor
+    from contracts.identity.models import User
+    from contracts.inbox import queries as inbox
     from webui.extensions import db
 
     path = workdir / f"platform-{name}.db"
@@ -732,11 +735,11 @@ class Breakdown:
 
     TARGETS = (
         ("contracts.audit", "record", "audit.record (hash chain)"),
-        ("contracts.inbox", "_contract_of", "inbox: load the task's contract"),
-        ("contracts.inbox", "list_tasks", "inbox.list_tasks (own code)"),
-        ("contracts.forms", "FormLibrary.validate", "form validation (jsonschema)"),
-        ("contracts.service", "get_contract", "service.get_contract (own code)"),
-        ("contracts.contract_input", "parse_contract_input", "contract input parsing"),
+        ("contracts.inbox.queries", "_contract_of", "inbox: load the task's contract"),
+        ("contracts.inbox.queries", "list_tasks", "inbox.list_tasks (own code)"),
+        ("contracts.approval.forms", "FormLibrary.validate", "form validation (jsonschema)"),
+        ("contracts.core.service", "get_contract", "service.get_contract (own code)"),
+        ("contracts.core.contract_input", "parse_contract_input", "contract input parsing"),
         ("engine.runtime", "Step._call_operator", "service-task operators (own code)"),
         ("engine.runtime", "Step._project_human_tasks", "human-task projection (own code)"),
         ("engine.spiff.serializer", "loads", "deserialize workflow"),

@@ -103,9 +103,10 @@ def stamp(value: datetime | None) -> str | None:
 
 def seed(app: Any) -> dict[str, Any]:
     """Migrate, load demo users, then bulk-insert contracts, instances, tasks, candidates."""
-    from contracts import inbox_entries
-    from contracts.demo import load_demo_data
-    from contracts.models import Contract, ContractType, Counterparty, Department, User
+    from contracts.core.models import Contract, ContractType, Counterparty
+    from contracts.demo.seed import load_demo_data
+    from contracts.identity.models import Department, User
+    from contracts.inbox import projection as inbox_entries
     from engine.models import ProcessDefinition, ProcessInstance
     from webui.cli import upgrade_database
     from webui.extensions import db

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from connectors import delivery, follow_ups, operators, webhooks
 from connectors.environment import ConnectorEnvironment, configure
-from contracts import lifecycle
+from contracts.lifecycle import service as lifecycle
 from engine import outbox, runtime
 from engine.operators import OperatorRegistry
 

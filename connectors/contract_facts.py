@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.models import Contract
-from contracts.service import contract_by_number
+from contracts.core.models import Contract
+from contracts.core.service import contract_by_number
 
 __all__ = ["contract_by_number", "facts"]
 

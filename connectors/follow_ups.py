@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from connectors import contract_facts, settings
 from connectors.environment import current
-from contracts.actor import Actor
-from contracts.models import Contract, ContractStatus
+from contracts.core.models import Contract, ContractStatus
+from contracts.identity.actor import Actor
 from engine import runtime
 from engine.definitions import latest_definition
 from engine.models import ProcessInstance

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors import catalog, contract_facts, mapping, settings
-from contracts.models import Contract, Notification
+from contracts.core.models import Contract, Notification
 from engine.errors import WorkflowStepError
 from engine.operators import OperatorContext, OperatorRegistry
 

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
 
 import connectors.models  # noqa: F401  (registers the tables)
-import contracts.models  # noqa: F401
+import contracts.all_models  # noqa: F401
 import engine.models  # noqa: F401
 from engine.db import Base
 

@@ -33,7 +33,7 @@ def make_app(db_path: Path, instance_dir: Path, **overrides: object) -> Flask:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database migrated with Alembic and seeded with the demo data, built once."""
-    from contracts.demo import load_demo_data
+    from contracts.demo.seed import load_demo_data
     from webui.cli import upgrade_database
 
     folder = tmp_path_factory.mktemp("template")

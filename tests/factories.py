@@ -105,9 +105,9 @@ def add_user(
     """Create a user (password demo1234) with roles and candidate-group memberships."""
     from sqlalchemy import select
 
-    from contracts.accounts import hash_password
-    from contracts.models import Department, Membership, User
-    from contracts.reference_data import ensure_group
+    from contracts.core.reference_data import ensure_group
+    from contracts.identity.accounts import hash_password
+    from contracts.identity.models import Department, Membership, User
     from webui.extensions import db
 
     with app.app_context():

@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from contracts.operators import register_operators
+    from contracts.approval.operators import register_operators
     from engine import jobs
     from engine.operators import registry
 
@@ -104,7 +104,8 @@ def _install_sms() -> None:
 def _install_notifications() -> None:
     """New tasks notify their candidates; mail leaves through the outbox over SMTP."""
     from connectors import email
-    from contracts import inbox_entries, notifications
+    from contracts.inbox import projection as inbox_entries
+    from contracts.notifications import service as notifications
     from engine.operators import registry as operators
     from engine.outbox import registry as handlers
 

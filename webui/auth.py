@@ -26,11 +26,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Request, Response
 
-from contracts import accounts, audit, credentials
-from contracts.actor import Actor
+from contracts import audit
 from contracts.errors import AuthenticationError, LoginThrottledError
-from contracts.login_throttle import LoginThrottle, ThrottleLimits
-from contracts.models import User
+from contracts.identity import accounts, credentials
+from contracts.identity.actor import Actor
+from contracts.identity.login_throttle import LoginThrottle, ThrottleLimits
+from contracts.identity.models import User
 from webui.extensions import db, login_manager
 from webui.redirects import safe_next
 

@@ -16,7 +16,7 @@ def upgrade_database(app: Flask) -> None:
     from alembic import command
 
     from contracts import audit
-    from contracts.reference_data import ensure_reference_data
+    from contracts.core.reference_data import ensure_reference_data
     from contracts.templates.library import load_template_library
     from engine.definitions import deploy_directory
     from webui.config import REPO_ROOT
@@ -61,8 +61,8 @@ def deploy_processes_command(directory: Path | None) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo departments, users and sample contracts (idempotent); print the accounts."""
-    from contracts.demo import DEMO_PASSWORD, USERS, load_demo_data
-    from contracts.demo_contracts import load_sample_contracts
+    from contracts.demo.contracts import load_sample_contracts
+    from contracts.demo.seed import DEMO_PASSWORD, USERS, load_demo_data
     from webui.settings import approval_settings, form_library
 
     created = load_demo_data(db.session)

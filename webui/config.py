@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from contracts.dates import DEFAULT_TIME_ZONE
+from contracts.core.dates import DEFAULT_TIME_ZONE
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

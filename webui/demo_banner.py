@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from contracts.demo import USERS
+from contracts.demo.seed import USERS
 from webui.contracts.template_helpers import role_label
 
 

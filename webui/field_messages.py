@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
-from contracts.field_messages import Choices, Label, Sentence, choices_of, label_for
+from contracts.core.field_messages import Choices, Label, Sentence, choices_of, label_for
 from webui.validation_strings import say_field_message
 
 LIST_SEPARATOR = {"zh": "、"}

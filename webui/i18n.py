@@ -6,7 +6,7 @@ from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_login import current_user
 
-from contracts import dates
+from contracts.core import dates
 from contracts.errors import ValidationError
 from webui.config import REPO_ROOT
 

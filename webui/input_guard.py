@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from contracts.errors import ValidationError
-from contracts.text_input import (
+from contracts.core.text_input import (
     MAX_JSON_DEPTH,
     display_name,
     has_forbidden_characters,
     json_depth_exceeds,
 )
+from contracts.errors import ValidationError
 
 DEFAULT_MAX_JSON_BYTES = 1024 * 1024
 

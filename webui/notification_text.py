@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import get_locale, gettext
 
-from contracts import dates
+from contracts.core import dates
 from webui.labels import N_, label
 
 KIND_LABELS = {

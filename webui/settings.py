@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from contracts.forms import FormLibrary
-from contracts.settings import ApprovalSettings
+from contracts.approval.forms import FormLibrary
+from contracts.approval.settings import ApprovalSettings
 
 
 def approval_settings() -> ApprovalSettings:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from contracts.audit import keys
 from contracts.audit.keys import AuditSettings, install
-from contracts.models import AuditCheckpoint, AuditEntry, AuditHead
+from contracts.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from engine import clock
 from engine.db import table_of
 

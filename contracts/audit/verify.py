@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from contracts.audit import GENESIS, keys, write_checkpoint
 from contracts.audit.keys import AuditSettings
-from contracts.models import AuditCheckpoint, AuditEntry, AuditHead
+from contracts.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from engine import clock
 from engine.db import table_of
 

@@ -8,13 +8,15 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import access, audit, freeze
-from contracts.actor import Actor
+from contracts import audit
+from contracts.core import freeze
 from contracts.documents.errors import BodyMergeConflictError
 from contracts.documents.merge import merge3
 from contracts.documents.models import DraftBody, DraftBodyRevision
 from contracts.documents.service import visible_contract
 from contracts.errors import PermissionDeniedError, ValidationError
+from contracts.identity import access
+from contracts.identity.actor import Actor
 from engine import clock
 
 MAX_BODY_CHARS = 2_000_000

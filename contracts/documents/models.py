@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contracts.models.identity import User
+from contracts.identity.models import User
 from engine import clock
 from engine.db import Base
 

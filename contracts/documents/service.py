@@ -16,16 +16,18 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from contracts import access, audit, freeze
-from contracts.actor import Actor
+from contracts import audit
+from contracts.core import freeze
+from contracts.core.models import Contract
+from contracts.core.text_input import has_visible_character
 from contracts.documents import cleanup, diff, ingest
 from contracts.documents.errors import DocumentIntegrityError, DocumentNotFoundError
 from contracts.documents.ingest import StoredFile, Upload
 from contracts.documents.models import Document, DocumentVersion, VersionSource
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import ContractNotFoundError, PermissionDeniedError, ValidationError
-from contracts.models import Contract
-from contracts.text_input import has_visible_character
+from contracts.identity import access
+from contracts.identity.actor import Actor
 from engine.db import table_of
 
 MAX_TITLE = 300

@@ -26,13 +26,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from contracts import access, audit, service
-from contracts.actor import Actor
-from contracts.contract_input import parse_contract_input
+from contracts import audit
+from contracts.core import service
+from contracts.core.contract_input import parse_contract_input
 from contracts.documents.ingest import Upload
 from contracts.documents.service import upload_document
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import ContractStateError, PermissionDeniedError, ValidationError
+from contracts.identity import access
+from contracts.identity.actor import Actor
 from contracts.imports.files import (
     COLUMNS,
     MAX_ARCHIVE_BYTES,
@@ -44,7 +46,7 @@ from contracts.imports.files import (
     check_workbook,
     read_sheet,
 )
-from contracts.models import ImportBatch, ImportRow
+from contracts.imports.models import ImportBatch, ImportRow
 from engine import clock
 from engine.errors import InvalidInputError, NotFoundError
 

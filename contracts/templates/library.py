@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.models import ContractType
+from contracts.core.models import ContractType
 from contracts.templates.models import Template, TemplateVersion
 
 SYSTEM = "system"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contracts.models.contract import ContractType
+from contracts.core.models import ContractType
 from engine import clock
 from engine.db import Base
 

@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from contracts.field_messages import problems_of
+from contracts.core.field_messages import problems_of
 from contracts.templates.errors import TemplateBodyError, TemplateFieldsError
 
 MAX_OUTPUT_CHARS = 200_000

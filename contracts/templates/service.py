@@ -10,19 +10,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import audit, service
-from contracts.actor import Actor
+from contracts import audit
+from contracts.core import service
+from contracts.core.models import Contract, ContractType
+from contracts.core.text_input import has_visible_character
 from contracts.documents.bodies import save_body
 from contracts.documents.ingest import Upload
 from contracts.documents.models import DocumentVersion
 from contracts.documents.service import upload_document
 from contracts.documents.settings import DocumentSettings
 from contracts.errors import PermissionDeniedError, ValidationError
-from contracts.models import Contract, ContractType, Role, User
+from contracts.identity.actor import Actor
+from contracts.identity.models import Role, User
 from contracts.templates import renditions, sandbox
 from contracts.templates.errors import TemplateNotFoundError
 from contracts.templates.models import LANGUAGES, Template, TemplateDraft, TemplateVersion
-from contracts.text_input import has_visible_character
 from engine import clock
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,59}$")

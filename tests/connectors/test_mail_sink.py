@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from connectors.models import SinkChannel, SinkMessage
 from connectors.outbox_rows import Reason, Target, explain
-from contracts.models import User
+from contracts.identity.models import User
 from engine import outbox
 from engine.models import OutboxMessage, OutboxStatus
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from connectors import follow_ups
-from contracts.models import Contract, ContractStatus
+from contracts.core.models import Contract, ContractStatus
 from engine import runtime
 from engine.models import InstanceStatus, OutboxMessage
 from tests.connectors.conftest import configure, deliver

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from contracts import service
-from contracts.actor import Actor
+from contracts.core import service
 from contracts.errors import ContractNotFoundError
-from contracts.models import User
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
 from engine.models import HumanTask, HumanTaskStatus
 from tests.factories import add_user
 from webui.extensions import db

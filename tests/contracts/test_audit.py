@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from contracts import audit
-from contracts.models import AuditEntry
+from contracts.audit.models import AuditEntry
 from webui.extensions import db
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 
 from contracts import audit
 from contracts.audit import keys
-from contracts.models import AuditCheckpoint, AuditEntry, AuditHead
+from contracts.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from tests.conftest import make_app
 from webui.extensions import db
 

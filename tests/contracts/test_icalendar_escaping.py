@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from contracts.icalendar import calendar_feed, escape_text
-from contracts.models import Contract
+from contracts.core.models import Contract
+from contracts.lifecycle.icalendar import calendar_feed, escape_text
 from engine import clock
 
 

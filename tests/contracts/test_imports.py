@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from contracts.models import Contract, ImportBatch
+from contracts.core.models import Contract
+from contracts.imports.models import ImportBatch
 from contracts.templates.renditions import to_pdf
 from webui.extensions import db
 

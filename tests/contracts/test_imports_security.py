@@ -25,9 +25,12 @@ from sqlalchemy import func, select, text, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from contracts import imports, service
+from contracts import imports
+from contracts.core import service
+from contracts.core.models import Contract, ContractNumberCounter
 from contracts.errors import ImportTooLargeError
-from contracts.models import Contract, ContractNumberCounter, ImportBatch, User
+from contracts.identity.models import User
+from contracts.imports.models import ImportBatch
 from engine import clock
 from engine.errors import InvalidInputError
 from tests.factories import DEMO_PASSWORD
@@ -200,7 +203,7 @@ def _crashed_batch(app, browser, monkeypatch, titles: list[str], k: int) -> int:
 
 
 def _actor(username: str):
-    from contracts.actor import Actor
+    from contracts.identity.actor import Actor
 
     return Actor(user=db.session.scalars(select(User).where(User.username == username)).one())
 
@@ -257,7 +260,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from contracts import service
+from contracts.core import service
 from tests.conftest import make_app
 from webui.imports.tasks import import_contracts
 

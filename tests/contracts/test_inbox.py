@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from contracts import inbox
-from contracts.actor import Actor
+from contracts.audit.models import AuditEntry
+from contracts.core.models import Notification
 from contracts.errors import PermissionDeniedError, ValidationError
-from contracts.models import AuditEntry, Notification, User
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
+from contracts.inbox import queries as inbox
 from engine import clock
 from engine.errors import ConflictError
 from engine.models import HumanTask, InstanceEvent, OutboxMessage

@@ -10,9 +10,11 @@ import time_machine
 from alembic import command
 from sqlalchemy import select
 
-from contracts import inbox, inbox_entries
-from contracts.actor import Actor
-from contracts.models import InboxEntry, User
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
+from contracts.inbox import projection as inbox_entries
+from contracts.inbox import queries as inbox
+from contracts.inbox.models import InboxEntry
 from engine import clock, definitions, instances, runtime, timers
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
 from tests.factories import add_user

@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from contracts.lifecycle_dates import add_term, midnight
-from contracts.models import Contract, Notification, User
+from contracts.core.models import Contract, Notification
+from contracts.identity.models import User
+from contracts.lifecycle.dates import add_term, midnight
 from engine import clock
 from engine.models import OutboxMessage, ProcessInstance
 from engine.timers import fire_due_timers

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from connectors import sms
-from contracts.models import User
+from contracts.identity.models import User
 from engine.models import OutboxMessage, OutboxStatus
 from engine.outbox import DeliveryRegistry, deliver_due
 

@@ -9,7 +9,8 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, func, select, text
 
-from contracts.models import Contract, ExchangeRate, InboxEntry
+from contracts.core.models import Contract, ExchangeRate
+from contracts.inbox.models import InboxEntry
 from webui.migrations import alembic_config
 
 HUGE = ("999999999999999.99", "987654321098765.43", "987654321098765.44", "0.01", "0.00")

@@ -7,7 +7,8 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from contracts.models import Notification, User
+from contracts.core.models import Notification
+from contracts.identity.models import User
 from engine import clock
 from engine.timers import fire_due_timers
 from webui.extensions import db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from contracts import service
-from contracts.models import Contract, ContractStatus
+from contracts.core import service
+from contracts.core.models import Contract, ContractStatus
 from engine.errors import ConcurrentUpdateError
 from webui.extensions import db
 

@@ -40,7 +40,7 @@ def live_server(frontend_built, tmp_path: Path) -> Iterator[str]:
     """Serve a fresh app (migrated, demo data) on 127.0.0.1:<free port>; yield its base URL."""
     from werkzeug.serving import make_server
 
-    from contracts.demo import load_demo_data
+    from contracts.demo.seed import load_demo_data
     from webui.cli import upgrade_database
     from webui.extensions import db
 

@@ -163,7 +163,7 @@ def swept_server(
     """A demo installation with one of everything; yield its URL and every page's path."""
     from werkzeug.serving import make_server
 
-    from contracts.demo import load_demo_data
+    from contracts.demo.seed import load_demo_data
     from webui.cli import upgrade_database
     from webui.extensions import db
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-import contracts.models  # noqa: F401  (same metadata as production)
+import contracts.all_models  # noqa: F401  (same metadata as production)
 import engine.models  # noqa: F401
 from engine.db import Base
 from engine.operators import OperatorRegistry

@@ -141,7 +141,7 @@ class IntegrationDatabase:
 @pytest.fixture(scope="session")
 def integration_database() -> Iterator[IntegrationDatabase]:
     """Drop/create the test database, migrate it with Alembic and load the demo data."""
-    from contracts.demo import load_demo_data
+    from contracts.demo.seed import load_demo_data
     from webui.cli import upgrade_database
 
     url = database_url()

@@ -49,9 +49,9 @@ def walk_route(api: Callable[[str], ApiClient], contract_id: int) -> list[str]:
 
 def add_sales_manager(session: Session, username: str) -> None:
     """Create a second sales department manager (member of `dept_manager:sales`)."""
-    from contracts.accounts import hash_password
-    from contracts.models import Department, Membership, Role, User
-    from contracts.reference_data import ensure_group
+    from contracts.core.reference_data import ensure_group
+    from contracts.identity.accounts import hash_password
+    from contracts.identity.models import Department, Membership, Role, User
     from tests.factories import DEMO_PASSWORD
 
     remove_user(session, username)
@@ -71,7 +71,7 @@ def add_sales_manager(session: Session, username: str) -> None:
 
 def remove_user(session: Session, username: str) -> None:
     """Delete a user added by a test (memberships, tokens and notifications cascade)."""
-    from contracts.models import User
+    from contracts.identity.models import User
 
     session.execute(delete(User).where(User.username == username))
     session.commit()

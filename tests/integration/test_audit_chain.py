@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from contracts import audit
-from contracts.models import AuditEntry, AuditHead
+from contracts.audit.models import AuditEntry, AuditHead
 from webui.extensions import db
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from contracts import imports
-from contracts.actor import Actor
-from contracts.models import Contract, ImportBatch, User
+from contracts.core.models import Contract
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
+from contracts.imports.models import ImportBatch
 from tests.contracts.test_imports_security import _crash_on_call, _row, _sheet
 from webui.extensions import db
 from webui.imports.tasks import import_contracts

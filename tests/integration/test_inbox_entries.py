@@ -6,8 +6,8 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from contracts import inbox_entries
-from contracts.models import InboxEntry
+from contracts.inbox import projection as inbox_entries
+from contracts.inbox.models import InboxEntry
 from webui.extensions import db
 from webui.migrations import alembic_config
 

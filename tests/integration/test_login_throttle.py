@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from contracts import accounts
-from contracts.models import AuditEntry
+from contracts.audit.models import AuditEntry
+from contracts.identity import accounts
 from tests.factories import DEMO_PASSWORD, race
 from webui.extensions import db
 

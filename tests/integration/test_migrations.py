@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
-import contracts.models  # noqa: F401  (registers the tables, as migrations/env.py does)
+import contracts.all_models  # noqa: F401  (registers the tables, as migrations/env.py does)
 import engine.models  # noqa: F401
 from engine.db import Base
 from webui.migrations import alembic_config

@@ -9,10 +9,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from contracts import service
-from contracts.actor import Actor
-from contracts.models import Notification, User
-from contracts.settings import ApprovalSettings
+from contracts.approval.settings import ApprovalSettings
+from contracts.core import service
+from contracts.core.models import Notification
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
 from engine import clock
 from engine.models import InstanceEvent, InstanceStatus, ProcessInstance
 from engine.timers import fire_due_timers

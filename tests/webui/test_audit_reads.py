@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from contracts import audit
-from contracts.demo import DEMO_PASSWORD
-from contracts.models import AuditEntry
+from contracts.audit.models import AuditEntry
+from contracts.demo.seed import DEMO_PASSWORD
 from tests.contracts.documents.samples import make_pdf
 from webui.extensions import db
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from contracts.icalendar import calendar_feed, fold
-from contracts.models import Contract
+from contracts.core.models import Contract
+from contracts.lifecycle.icalendar import calendar_feed, fold
 from engine import clock
 
 TOKEN = re.compile(r"/calendar/([^/\"<\s]+)\.ics")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from contracts import inbox
-from contracts.actor import Actor
-from contracts.models import Contract, User
+from contracts.core.models import Contract
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
+from contracts.inbox import queries as inbox
 from engine.models import ProcessDefinition
 from tests.conftest import make_app
 from webui.extensions import db

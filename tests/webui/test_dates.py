@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from contracts.models import User
+from contracts.identity.models import User
 from engine.models import OutboxMessage
 from tests.conftest import make_app
 from tests.factories import ApiClient, contract_payload

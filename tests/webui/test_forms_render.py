@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from contracts.approval.forms import FormLibrary
 from contracts.errors import ValidationError
-from contracts.forms import FormLibrary
 from webui.forms_render import UnknownFieldError, parse_form, render_form
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from contracts.approval.forms import FormLibrary
 from contracts.errors import ValidationError
-from contracts.forms import FormLibrary
-from contracts.models import User
+from contracts.identity.models import User
 from tests.factories import contract_payload
 from webui.extensions import db
 from webui.forms_render import parse_form, render_form

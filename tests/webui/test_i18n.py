@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from contracts.models import User
+from contracts.identity.models import User
 from webui.extensions import db
 
 

@@ -18,8 +18,8 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from contracts import accounts
-from contracts.models import AuditEntry
+from contracts.audit.models import AuditEntry
+from contracts.identity import accounts
 from engine import clock
 from tests.conftest import make_app
 from tests.factories import DEMO_PASSWORD, race

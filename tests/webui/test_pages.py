@@ -171,7 +171,7 @@ def test_demo_banner_names_the_password(template_db, tmp_path):
 
 
 def test_demo_banner_lists_every_demo_user_in_the_readers_language(template_db, tmp_path):
-    from contracts.demo import USERS
+    from contracts.demo.seed import USERS
 
     path = tmp_path / "demo.db"
     path.write_bytes(Path(template_db).read_bytes())

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from contracts.models import ApiToken
-from contracts.models.audit import AuditEntry
+from contracts.audit.models import AuditEntry
+from contracts.identity.models import ApiToken
 from tests.factories import DEMO_PASSWORD
 from webui.extensions import db
 

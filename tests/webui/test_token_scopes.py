@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from contracts.models import ApiToken, Contract
+from contracts.core.models import Contract
+from contracts.identity.models import ApiToken
 from tests.conftest import make_app
 from tests.factories import DEMO_PASSWORD
 from tests.webui.test_pages import TOKEN, contract_form

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contracts.models import ContractType, Notification, User
+from contracts.core.models import ContractType, Notification
+from contracts.identity.models import User
 from webui.extensions import db
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

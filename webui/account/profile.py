@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import dates, profile
+from contracts.core import dates
 from contracts.errors import ValidationError
+from contracts.identity import profile
 from webui.account import bp
 from webui.auth import current_actor
 from webui.extensions import db

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import credentials
 from contracts.errors import ValidationError
+from contracts.identity import credentials
 from webui.account import bp
 from webui.auth import current_actor, end_browser_session, start_session
 from webui.extensions import db

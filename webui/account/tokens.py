@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import accounts, audit
+from contracts import audit
 from contracts.errors import ValidationError
+from contracts.identity import accounts
 from webui.account import bp
 from webui.auth import client_ip
 from webui.extensions import db

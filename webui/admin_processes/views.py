@@ -10,7 +10,7 @@ from flask import current_app, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from contracts import process_admin
+from contracts.process_admin import service as process_admin
 from engine.operators import registry
 from webui.admin_processes import bp, labels
 from webui.contracts.contract_form import form_choices

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from connectors import channels, sink
 from connectors.models import SinkChannel
-from contracts.notifications import base_url
+from contracts.notifications.service import base_url
 from webui.admin_sink import bp
 from webui.extensions import db
 

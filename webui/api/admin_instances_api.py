@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from flask_login import login_required
 
-from contracts import process_admin
+from contracts.process_admin import service as process_admin
 from engine import instances, runtime
 from engine.errors import EngineError
 from engine.models import InstanceStatus, ProcessInstance

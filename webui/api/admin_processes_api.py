@@ -10,8 +10,9 @@ from flask import current_app, request
 from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from contracts import process_admin, routing_simulator
+from contracts.approval import routing_simulator
 from contracts.errors import ValidationError
+from contracts.process_admin import service as process_admin
 from engine.import_analysis import MAX_IMPORT_BYTES
 from engine.lint import LintContext
 from engine.models import ProcessDefinition

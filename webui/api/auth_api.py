@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from contracts import accounts, audit
+from contracts import audit
 from contracts.errors import LoginThrottledError, ValidationError
+from contracts.identity import accounts
 from webui.api import bp
 from webui.api.spec import json_object, operation
 from webui.auth import client_ip, login_throttle

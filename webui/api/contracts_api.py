@@ -7,9 +7,11 @@ from typing import Any
 from flask import request
 from flask_login import login_required
 
-from contracts import amendments, calendar, lifecycle, service
+from contracts.core import amendments, service
+from contracts.core.models import Contract, ContractStatus
 from contracts.errors import ValidationError
-from contracts.models import Contract, ContractStatus
+from contracts.lifecycle import calendar
+from contracts.lifecycle import service as lifecycle
 from webui.api import bp
 from webui.api.params import QueryReader
 from webui.api.schemas import contract_json, event_json, expiring_json

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.calendar import ExpiringContract
-from contracts.inbox import TaskView
-from contracts.models import Contract
+from contracts.core.models import Contract
+from contracts.inbox.queries import TaskView
+from contracts.lifecycle.calendar import ExpiringContract
 from engine.models import InstanceEvent
 
 _STR = {"type": "string"}

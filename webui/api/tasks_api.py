@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_login import login_required
 
-from contracts import inbox
 from contracts.errors import ValidationError
+from contracts.inbox import queries as inbox
 from engine import clock
 from webui.api import bp
 from webui.api.schemas import contract_json, task_json

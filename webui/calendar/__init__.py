@@ -6,8 +6,8 @@ import os
 
 from flask import Blueprint, current_app
 
-from contracts.lifecycle import LifecycleSettings
-from contracts.lifecycle_dates import DEFAULT_REMINDER_OFFSETS, parse_offsets
+from contracts.lifecycle.dates import DEFAULT_REMINDER_OFFSETS, parse_offsets
+from contracts.lifecycle.service import LifecycleSettings
 
 bp = Blueprint("calendar", __name__)
 

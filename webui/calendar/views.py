@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from contracts import calendar as expiring
-from contracts.icalendar import calendar_feed
-from contracts.lifecycle import activate_contract
-from contracts.models import Department
+from contracts.identity.models import Department
+from contracts.lifecycle import calendar as expiring
+from contracts.lifecycle.icalendar import calendar_feed
+from contracts.lifecycle.service import activate_contract
 from engine import clock
 from engine.errors import EngineError
 from webui.api.params import QueryReader

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from contracts import amendments
+from contracts.core import amendments
 from contracts.documents import diff
 from engine.errors import ConflictError
 from webui.auth import current_actor

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from contracts import reference_data
-from contracts.models import Contract
-from contracts.text_input import whole_number
+from contracts.core import reference_data
+from contracts.core.models import Contract
+from contracts.core.text_input import whole_number
 from webui.templates_admin.custom_fields import custom_field_values, custom_fields_from_form
 
 TEXT_FIELDS = ("title", "contract_type", "amount", "currency", "department", "counterparty")

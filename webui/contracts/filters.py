@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from contracts.service import ContractFilters
+from contracts.core.service import ContractFilters
 from webui.api.params import QueryReader
 from webui.api.schemas import STATUSES
 from webui.api.spec import query

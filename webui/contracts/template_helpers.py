@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, get_locale, get_timezone, gettext
 
-from contracts import dates
+from contracts.core import dates
 from webui.labels import department_label, translated
 
 
@@ -109,7 +109,7 @@ def status_label(status: Any) -> str:
 
 def frozen_notice(contract: Any) -> str:
     """Why the contract's documents, body and details cannot change now ("" while they can)."""
-    from contracts.freeze import Freeze, freeze_of
+    from contracts.core.freeze import Freeze, freeze_of
 
     kind = freeze_of(contract)
     if kind == Freeze.IN_REVIEW:

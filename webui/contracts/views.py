@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import access, amendments, approval_progress, service
+from contracts.approval import progress as approval_progress
+from contracts.core import amendments, service
+from contracts.core.models import Contract, ContractStatus
 from contracts.errors import ValidationError
-from contracts.models import Contract, ContractStatus
+from contracts.identity import access
 from engine.errors import ConcurrentUpdateError, ConflictError
 from webui.api.schemas import STATUSES
 from webui.auth import current_actor

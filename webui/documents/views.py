@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import access, freeze
+from contracts.core import freeze
+from contracts.core.text_input import whole_number
 from contracts.documents import bodies, diff, service
 from contracts.documents.errors import BodyMergeConflictError
 from contracts.errors import ValidationError
-from contracts.text_input import whole_number
+from contracts.identity import access
 from engine.errors import EngineError
 from webui.auth import current_actor
 from webui.documents import bp

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import login_required
 
-from contracts import admin_overview, home
+from contracts.inbox import home
+from contracts.process_admin import overview as admin_overview
 from webui.auth import current_actor
 from webui.extensions import db
 from webui.home import bp

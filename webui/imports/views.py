@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from contracts import imports
-from contracts.actor import Actor
 from contracts.errors import ImportTooLargeError, PermissionDeniedError
-from contracts.models import ImportBatch
+from contracts.identity.actor import Actor
+from contracts.imports.models import ImportBatch
 from engine.errors import ConflictError, InvalidInputError
 from webui.auth import current_actor
 from webui.documents.settings import MULTIPART_OVERHEAD, allow_large_body

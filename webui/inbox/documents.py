@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from contracts.actor import Actor
+from contracts.core.models import Contract
 from contracts.documents import service as documents
 from contracts.documents.models import Document
-from contracts.models import Contract
+from contracts.identity.actor import Actor
 from engine.errors import NotFoundError
 from webui.extensions import db
 

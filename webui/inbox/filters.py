@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts import inbox
+from contracts.inbox import queries as inbox
 from webui.api.params import QueryReader
 from webui.api.spec import query
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import g
 from flask_login import current_user
 
-from contracts import inbox, notifications
+from contracts.inbox import queries as inbox
+from contracts.notifications import service as notifications
 from webui.auth import current_actor
 from webui.extensions import db
 from webui.inbox import bp

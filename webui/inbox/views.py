@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from contracts import inbox, service
+from contracts.core import service
+from contracts.core.reference_data import contract_type_choices, department_choices
 from contracts.errors import ValidationError
-from contracts.reference_data import contract_type_choices, department_choices
+from contracts.inbox import queries as inbox
 from engine import clock
 from engine.errors import ConflictError
 from engine.models import HumanTaskStatus

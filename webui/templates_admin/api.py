@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_login import login_required
 
-from contracts import contract_types
+from contracts.core import contract_types
 from contracts.templates import service as templates
 from webui.api import bp
 from webui.api.schemas import COMPONENTS, contract_json

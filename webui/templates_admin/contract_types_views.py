@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from contracts import contract_types
+from contracts.core import contract_types
 from engine.errors import InvalidInputError
 from webui.auth import current_actor
 from webui.extensions import db

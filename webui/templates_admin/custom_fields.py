@@ -8,9 +8,9 @@ from flask import Flask, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
 
-from contracts import contract_types
-from contracts.field_messages import choices_of, label_for
-from contracts.models import Contract, ContractType
+from contracts.core import contract_types
+from contracts.core.field_messages import choices_of, label_for
+from contracts.core.models import Contract, ContractType
 from webui.extensions import db
 from webui.field_messages import say_label
 from webui.templates_admin import bp

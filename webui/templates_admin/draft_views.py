@@ -8,7 +8,8 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from contracts import audit, contract_types, reference_data
+from contracts import audit
+from contracts.core import contract_types, reference_data
 from contracts.templates import renditions
 from contracts.templates import service as templates
 from engine.errors import InvalidInputError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.models import ContractType
+from contracts.core.models import ContractType
 from contracts.templates.models import Template, TemplateVersion
 
 

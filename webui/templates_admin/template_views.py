@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import reference_data
+from contracts.core import reference_data
 from contracts.templates import service as templates
 from contracts.templates.models import LANGUAGES
 from engine.errors import InvalidInputError

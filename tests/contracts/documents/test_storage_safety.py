@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from contracts.actor import Actor
 from contracts.documents import service
 from contracts.documents.cleanup import sweep_orphans
 from contracts.documents.ingest import Upload
 from contracts.documents.models import Document, DocumentVersion
 from contracts.documents.storage import LocalStorage
-from contracts.models import User
+from contracts.identity.actor import Actor
+from contracts.identity.models import User
 from tests.contracts.documents.samples import make_pdf
 from tests.factories import contract_payload
 from webui.documents.settings import document_settings

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from contracts.models import ApiToken
+from contracts.identity.models import ApiToken
 from tests.factories import DEMO_PASSWORD
 from webui.extensions import db
 

@@ -192,7 +192,7 @@ def test_saved_routing_cases_must_pass_before_a_routing_dmn_deploys(api):
 def test_admin_actions_are_audited(api, app):
     from sqlalchemy import select
 
-    from contracts.models import AuditEntry
+    from contracts.audit.models import AuditEntry
     from webui.extensions import db
 
     contract = api("alice").create_contract()
@@ -211,8 +211,8 @@ def test_admin_actions_are_audited(api, app):
 def test_process_admin_api_needs_the_processes_scope_on_integration_tokens(app, client):
     from sqlalchemy import select
 
-    from contracts import accounts
-    from contracts.models import User
+    from contracts.identity import accounts
+    from contracts.identity.models import User
     from webui.extensions import db
 
     with app.app_context():

@@ -66,7 +66,7 @@ def test_flipped_bit_on_disk_is_a_500_integrity_error_logged_and_audited(
 ):
     from sqlalchemy import select
 
-    from contracts.models import AuditEntry
+    from contracts.audit.models import AuditEntry
     from webui.extensions import db
 
     alice = api("alice")
@@ -210,7 +210,7 @@ def test_other_department_sees_404_and_viewer_cannot_upload(app, api, contract):
 def test_uploads_and_downloads_are_audited(app, api, contract):
     from sqlalchemy import select
 
-    from contracts.models import AuditEntry
+    from contracts.audit.models import AuditEntry
     from webui.extensions import db
 
     alice = api("alice")
@@ -298,9 +298,9 @@ def test_body_with_conflict_markers_is_refused_naming_the_lines(api, contract):
 
 
 def test_save_body_is_importable_for_templates(app, api, contract):
-    from contracts.actor import Actor
     from contracts.documents.bodies import get_body, save_body
-    from contracts.models import User
+    from contracts.identity.actor import Actor
+    from contracts.identity.models import User
     from webui.extensions import db
 
     with app.app_context():

@@ -17,7 +17,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from contracts import accounts
+from contracts.identity import accounts
 from tests.conftest import make_app
 from webui.extensions import db
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from connectors.models import InboundEvent, InboundStatus
-from contracts.models import AuditEntry
+from contracts.audit.models import AuditEntry
 from tests.connectors.conftest import (
     WEBHOOK_SECRET,
     configure,

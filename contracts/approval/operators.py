@@ -1,0 +1,163 @@
+"""Service-task operators that act on contracts and their approvers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from contracts.core.models import Contract, ContractStatus, Notification
+from contracts.core.service import hold, set_status
+from contracts.identity.models import Group, Membership, User
+from engine.errors import WorkflowStepError
+from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
+from engine.operators import OperatorContext, OperatorRegistry
+
+# A status change needs the contract's own row only; its type, department,
+# counterparty, owner and tags would cost more to load than the whole change.
+_OWN_ROW = (lazyload("*"),)
+
+
+def _contract(ctx: OperatorContext, contract_id: Any = None, *, own_row: bool = False) -> Contract:
+    contract_id = contract_id if contract_id is not None else ctx.data.get("contract_id")
+    options = _OWN_ROW if own_row else ()
+    contract = (
+        ctx.session.get(Contract, contract_id, options=options) if contract_id is not None else None
+    )
+    if contract is None:
+        raise WorkflowStepError(f"{ctx.bpmn_id}: contract {contract_id!r} does not exist")
+    return hold(ctx.session, contract)
+
+
+def load_contract(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the contract's current routing facts for the process data."""
+    contract = _contract(ctx, params.get("contract_id"))
+    return {
+        "id": contract.id,
+        "number": contract.number,
+        "title": contract.title,
+        "contract_type": contract.contract_type.code,
+        "department": contract.department.code,
+        "amount": str(contract.amount),
+        "currency": contract.currency,
+        "amount_cny": float(contract.amount_cny),
+        "owner": contract.owner.username,
+    }
+
+
+def set_contract_status(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Move the contract to the status named in the `status` parameter."""
+    try:
+        status = ContractStatus(str(params.get("status")))
+    except ValueError:
+        raise WorkflowStepError(
+            f"{ctx.bpmn_id}: '{params.get('status')}' is not a contract status",
+            details={"known": [s.value for s in ContractStatus]},
+        ) from None
+    contract = _contract(ctx, params.get("contract_id"), own_row=True)
+    previous = set_status(ctx.session, contract, status)
+    ctx.record_event("status_changed", details={"from": str(previous), "to": str(status)})
+    return {"status": str(status), "previous": str(previous)}
+
+
+def _open_tasks(ctx: OperatorContext, bpmn_id: str) -> list[HumanTask]:
+    return list(
+        ctx.session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == ctx.instance.id,
+                HumanTask.bpmn_id == bpmn_id,
+                HumanTask.status == HumanTaskStatus.READY,
+            )
+        )
+    )
+
+
+def _people(ctx: OperatorContext, task: HumanTask) -> list[User]:
+    if task.assignee:
+        return list(ctx.session.scalars(select(User).where(User.username == task.assignee)))
+    # DISTINCT over ids, not whole rows: PostgreSQL has no equality for the JSON `roles` column.
+    candidate_ids = (
+        select(User.id)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Group, Group.id == Membership.group_id)
+        .where(User.username.in_(task.candidate_users) | Group.name.in_(task.candidate_groups))
+    )
+    return list(
+        ctx.session.scalars(select(User).where(User.id.in_(candidate_ids)).order_by(User.id))
+    )
+
+
+def remind(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Remind whoever holds (or may claim) the open task `task` by in-app notification."""
+    reminded: list[str] = []
+    for task in _open_tasks(ctx, str(params.get("task"))):
+        for person in _people(ctx, task):
+            ctx.session.add(
+                Notification(
+                    user_id=person.id,
+                    kind="task_reminder",
+                    message=f"Reminder: '{task.name}' for {ctx.instance.business_key} "
+                    "is waiting for you.",
+                    link=f"/inbox/tasks/{task.id}",
+                )
+            )
+            reminded.append(person.username)
+    ctx.record_event("reminded", details={"task": params.get("task"), "people": sorted(reminded)})
+    return {"reminded": sorted(reminded)}
+
+
+def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Add `group` as a candidate group of the open task `task` and tell its members."""
+    group = str(params.get("group"))
+    escalated = []
+    for task in _open_tasks(ctx, str(params.get("task"))):
+        if group not in task.candidate_groups:
+            task.candidates.append(HumanTaskCandidate(group_name=group))
+        escalated.append(task.id)
+        members = ctx.session.scalars(
+            select(User).join(Membership).join(Group).where(Group.name == group)
+        )
+        for person in members:
+            ctx.session.add(
+                Notification(
+                    user_id=person.id,
+                    kind="task_escalated",
+                    message=f"Escalated to you: '{task.name}' for {ctx.instance.business_key} "
+                    "is overdue.",
+                    link=f"/inbox/tasks/{task.id}",
+                )
+            )
+    ctx.record_event("escalated", details={"task": params.get("task"), "group": group})
+    return {"escalated_tasks": escalated, "group": group}
+
+
+def register_operators(registry: OperatorRegistry) -> None:
+    """Register the contract operators in an operator registry."""
+    from contracts.lifecycle.operators import register_lifecycle_operators
+
+    register_lifecycle_operators(registry)
+    registry.register(
+        "contracts/LoadContract",
+        load_contract,
+        description="Load the contract's routing facts",
+        parameters={"contract_id": "int"},
+    )
+    registry.register(
+        "contracts/SetStatus",
+        set_contract_status,
+        description="Set the contract's status",
+        parameters={"status": "str"},
+    )
+    registry.register(
+        "tasks/Remind",
+        remind,
+        description="Remind the people on an open user task",
+        parameters={"task": "str"},
+    )
+    registry.register(
+        "tasks/Escalate",
+        escalate,
+        description="Add a candidate group to an open user task",
+        parameters={"task": "str", "group": "str"},
+    )
