@@ -115,7 +115,7 @@ def _install_notifications() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import webui.api.webhooks_api  # noqa: F401  (declares its operations on the API blueprint)
+    import webui.webhooks  # noqa: F401  (declares its operations on the API blueprint)
     from webui.account import bp as account_bp
     from webui.admin_connectors import bp as admin_connectors_bp
     from webui.admin_processes import bp as admin_processes_bp

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from webui.account import profile, sessions, tokens  # noqa: E402,F401
+from webui.account import api, profile, sessions, tokens  # noqa: E402,F401

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin_processes", __name__, url_prefix="/admin")
 
-from webui.admin_processes import views  # noqa: E402,F401
+from webui.admin_processes import api, instances_api, views  # noqa: E402,F401

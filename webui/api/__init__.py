@@ -6,11 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from webui.api import (  # noqa: E402,F401
-    admin_instances_api,
-    admin_processes_api,
-    auth_api,
-    contracts_api,
-    openapi_api,
-    tasks_api,
-)
+from webui.api import openapi_api  # noqa: E402,F401

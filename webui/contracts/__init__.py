@@ -14,4 +14,4 @@ def _install_template_helpers(state) -> None:  # type: ignore[no-untyped-def]
     template_helpers.install(state.app)
 
 
-from webui.contracts import amendments, views  # noqa: E402,F401
+from webui.contracts import amendments, api, views  # noqa: E402,F401

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
-from webui.inbox import nav, notification_views, views  # noqa: E402,F401
+from webui.inbox import api, nav, notification_views, views  # noqa: E402,F401
