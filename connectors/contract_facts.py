@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.core.facts import contract_facts, iso, money_exact
 from contracts.core.models import Contract
 from contracts.core.service import contract_by_number
 
@@ -11,24 +12,21 @@ __all__ = ["contract_by_number", "facts"]
 
 
 def facts(contract: Contract) -> dict[str, Any]:
-    """Return what a field mapping may read under `contract.` (JSON-ready values)."""
+    """Return what a field mapping may read under `contract.` (JSON-ready, money exact)."""
+    read = contract_facts(contract)
     return {
-        "id": contract.id,
-        "number": contract.number,
-        "title": contract.title,
-        "contract_type": contract.contract_type.code,
-        "status": str(contract.status),
-        "amount": str(contract.amount),
-        "currency": contract.currency,
-        "amount_cny": str(contract.amount_cny),
-        "department": contract.department.code,
-        "counterparty": contract.counterparty.name if contract.counterparty else None,
-        "owner": contract.owner.username,
-        "effective_date": _iso(contract.effective_date),
-        "expiry_date": _iso(contract.expiry_date),
-        "custom_fields": dict(contract.custom_fields or {}),
+        "id": read.id,
+        "number": read.number,
+        "title": read.title,
+        "contract_type": read.contract_type,
+        "status": read.status,
+        "amount": money_exact(read.amount),
+        "currency": read.currency,
+        "amount_cny": money_exact(read.amount_cny),
+        "department": read.department,
+        "counterparty": read.counterparty,
+        "owner": read.owner,
+        "effective_date": iso(read.effective_date),
+        "expiry_date": iso(read.expiry_date),
+        "custom_fields": read.custom_fields,
     }
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from contracts.core.facts import contract_facts, money_exact, money_number
 from contracts.core.models import Contract, ContractStatus, Notification
 from contracts.core.service import hold, set_status
 from contracts.identity.models import Group, Membership, User
@@ -32,17 +33,17 @@ def _contract(ctx: OperatorContext, contract_id: Any = None, *, own_row: bool = 
 
 def load_contract(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     """Return the contract's current routing facts for the process data."""
-    contract = _contract(ctx, params.get("contract_id"))
+    read = contract_facts(_contract(ctx, params.get("contract_id")))
     return {
-        "id": contract.id,
-        "number": contract.number,
-        "title": contract.title,
-        "contract_type": contract.contract_type.code,
-        "department": contract.department.code,
-        "amount": str(contract.amount),
-        "currency": contract.currency,
-        "amount_cny": float(contract.amount_cny),
-        "owner": contract.owner.username,
+        "id": read.id,
+        "number": read.number,
+        "title": read.title,
+        "contract_type": read.contract_type,
+        "department": read.department,
+        "amount": money_exact(read.amount),
+        "currency": read.currency,
+        "amount_cny": money_number(read.amount_cny),
+        "owner": read.owner,
     }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import current_app
 
 from contracts import audit
-from contracts.errors import LoginThrottledError, ValidationError
+from contracts.errors import LoginThrottledError
 from contracts.identity import accounts
+from webui.account import shapes
 from webui.api import bp
-from webui.api.spec import json_object, operation
+from webui.api.spec import operation, read_body
 from webui.auth import client_ip, login_throttle
 from webui.extensions import db
 
@@ -19,20 +20,13 @@ from webui.extensions import db
     "POST",
     summary="Exchange username and password for a bearer token",
     tags=["auth"],
-    body="TokenRequest",
-    responses={200: "Token", 401: None, 422: None, 429: None},
+    body=shapes.TokenRequest,
+    responses={200: shapes.Token, 401: None, 422: None, 429: None},
     auth=False,
 )
 def issue_token() -> tuple[dict[str, str], int]:
-    body = json_object()
-    username, password = body.get("username"), body.get("password")
-    errors = {
-        k: ["is required"]
-        for k, v in (("username", username), ("password", password))
-        if not isinstance(v, str) or not v
-    }
-    if errors:
-        raise ValidationError(errors)
+    sign_in = read_body(shapes.TokenRequest, shapes.TOKEN_REQUEST_MESSAGES)
+    username, password = sign_in.username, sign_in.password
     try:
         user = accounts.authenticate(
             db.session, username, password, throttle=login_throttle(), ip=client_ip()

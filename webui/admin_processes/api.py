@@ -18,6 +18,7 @@ from engine.lint import LintContext
 from engine.models import ProcessDefinition
 from engine.operators import registry
 from engine.spiff.parser import NotXmlError
+from webui.admin_processes import shapes
 from webui.api import bp
 from webui.api.params import QueryReader
 from webui.api.spec import json_object, operation, query
@@ -68,7 +69,7 @@ def _bundle(body: dict[str, Any]) -> dict[str, str]:
     "GET",
     summary="Process definitions (newest version each)",
     tags=_TAGS,
-    responses={200: "ProcessVersionList", 401: None, 403: None},
+    responses={200: shapes.ProcessVersionList, 401: None, 403: None},
 )
 @login_required
 def list_processes() -> dict[str, Any]:
@@ -82,7 +83,7 @@ def list_processes() -> dict[str, Any]:
     "GET",
     summary="Every version of a process",
     tags=_TAGS,
-    responses={200: "ProcessVersionList", **_ERR},
+    responses={200: shapes.ProcessVersionList, **_ERR},
 )
 @login_required
 def list_versions(key: str) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def list_versions(key: str) -> dict[str, Any]:
     "GET",
     summary="One version with its BPMN/DMN files",
     tags=_TAGS,
-    responses={200: "ProcessVersion", **_ERR},
+    responses={200: shapes.ProcessVersion, **_ERR},
 )
 @login_required
 def get_version(key: str, version: int) -> dict[str, Any]:
@@ -110,8 +111,8 @@ def get_version(key: str, version: int) -> dict[str, Any]:
     "POST",
     summary="Validate a draft bundle",
     tags=_TAGS,
-    body="Bundle",
-    responses={200: "Validation", 400: None, 401: None, 403: None, 415: None, 422: None},
+    body=shapes.Bundle,
+    responses={200: shapes.Validation, 400: None, 401: None, 403: None, 415: None, 422: None},
 )
 @login_required
 def validate_bundle() -> dict[str, Any]:
@@ -127,8 +128,16 @@ def validate_bundle() -> dict[str, Any]:
     "POST",
     summary="Validate and deploy new versions",
     tags=_TAGS,
-    body="Bundle",
-    responses={201: "Deployed", 400: None, 401: None, 403: None, 413: None, 415: None, 422: None},
+    body=shapes.Bundle,
+    responses={
+        201: shapes.Deployed,
+        400: None,
+        401: None,
+        403: None,
+        413: None,
+        415: None,
+        422: None,
+    },
 )
 @login_required
 def deploy_bundle() -> tuple[dict[str, Any], int]:
@@ -146,7 +155,7 @@ def deploy_bundle() -> tuple[dict[str, Any], int]:
     summary="Compare two versions",
     tags=_TAGS,
     params=[query("from", {"type": "integer"}), query("to", {"type": "integer"})],
-    responses={200: "VersionComparison", 422: None, **_ERR},
+    responses={200: shapes.VersionComparison, 422: None, **_ERR},
 )
 @login_required
 def compare_versions(key: str) -> dict[str, Any]:
@@ -173,8 +182,8 @@ def compare_versions(key: str) -> dict[str, Any]:
     "POST",
     summary="Deploy an older version again as the newest",
     tags=_TAGS,
-    body="RedeployRequest",
-    responses={201: "ProcessVersion", 409: None, **_ERR},
+    body=shapes.RedeployRequest,
+    responses={201: shapes.ProcessVersion, 409: None, **_ERR},
 )
 @login_required
 def redeploy_version(key: str, version: int) -> tuple[dict[str, Any], int]:
@@ -196,7 +205,7 @@ def redeploy_version(key: str, version: int) -> tuple[dict[str, Any], int]:
         query("until", {"type": "string", "format": "date-time"}),
         query("version", {"type": "integer"}),
     ],
-    responses={200: "Heatmap", 422: None, **_ERR},
+    responses={200: shapes.Heatmap, 422: None, **_ERR},
 )
 @login_required
 def heatmap(key: str) -> dict[str, Any]:
@@ -242,8 +251,8 @@ def _upload() -> tuple[bytes, str]:
     summary="Import a BPMN file from another modeler: deploy it or list what is missing",
     tags=_TAGS,
     responses={
-        200: "ImportResult",
-        201: "ImportResult",
+        200: shapes.ImportResult,
+        201: shapes.ImportResult,
         401: None,
         403: None,
         413: None,
@@ -275,9 +284,9 @@ def import_process() -> tuple[dict[str, Any], int]:
     "POST",
     summary="Approvers a contract would get (deployed or draft routing DMN)",
     tags=_TAGS,
-    body="RoutingSimulationRequest",
+    body=shapes.RoutingSimulationRequest,
     responses={
-        200: "RoutingSimulation",
+        200: shapes.RoutingSimulation,
         400: None,
         401: None,
         403: None,
@@ -320,7 +329,7 @@ def case_json(case: Any) -> dict[str, Any]:
     "GET",
     summary="Saved routing cases (must pass before a routing DMN is deployed)",
     tags=_TAGS,
-    responses={200: "RoutingCaseList", 401: None, 403: None},
+    responses={200: shapes.RoutingCaseList, 401: None, 403: None},
 )
 @login_required
 def list_routing_cases() -> dict[str, Any]:
@@ -334,8 +343,8 @@ def list_routing_cases() -> dict[str, Any]:
     "POST",
     summary="Save a routing case: inputs and the expected approver roles",
     tags=_TAGS,
-    body="RoutingCase",
-    responses={201: "RoutingCase", 400: None, 401: None, 403: None, 415: None, 422: None},
+    body=shapes.RoutingCase,
+    responses={201: shapes.RoutingCase, 400: None, 401: None, 403: None, 415: None, 422: None},
 )
 @login_required
 def save_routing_case() -> tuple[dict[str, Any], int]:

@@ -14,11 +14,12 @@ from engine import instances, runtime
 from engine.errors import EngineError
 from engine.models import InstanceStatus, ProcessInstance
 from engine.operators import registry
+from webui.admin_processes import shapes
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.schemas import event_json
 from webui.api.spec import operation, query
 from webui.auth import current_actor
+from webui.contracts.shapes import event_json
 from webui.extensions import db
 
 _TAGS = ["admin-instances"]
@@ -62,7 +63,7 @@ def instance_json(instance: ProcessInstance) -> dict[str, Any]:
         query("page", {"type": "integer", "minimum": 1}),
         query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
     ],
-    responses={200: "AdminInstancePage", 401: None, 403: None, 422: None},
+    responses={200: shapes.AdminInstancePage, 401: None, 403: None, 422: None},
 )
 @login_required
 def list_instances() -> dict[str, Any]:
@@ -93,7 +94,7 @@ def list_instances() -> dict[str, Any]:
     "GET",
     summary="One instance: diagram states, history, data and error",
     tags=_TAGS,
-    responses={200: "AdminInstance", **_ERR},
+    responses={200: shapes.AdminInstance, **_ERR},
 )
 @login_required
 def get_instance(instance_id: int) -> dict[str, Any]:
@@ -141,8 +142,8 @@ def _declare(action: str, summary: str) -> None:
         "POST",
         summary=summary,
         tags=_TAGS,
-        body="InstanceAction",
-        responses={200: "AdminInstance", 409: None, **_ERR},
+        body=shapes.InstanceAction,
+        responses={200: shapes.AdminInstance, 409: None, **_ERR},
     )(login_required(view))
 
 
@@ -162,7 +163,7 @@ def _report_json(report: instances.MigrationReport) -> dict[str, Any]:
     "GET",
     summary="Dry run: what migrating to the newest version would change",
     tags=_TAGS,
-    responses={200: "MigrationReport", **_ERR},
+    responses={200: shapes.MigrationReport, **_ERR},
 )
 @login_required
 def migration_dry_run(instance_id: int) -> dict[str, Any]:
@@ -176,8 +177,8 @@ def migration_dry_run(instance_id: int) -> dict[str, Any]:
     "POST",
     summary="Migrate to the newest version (409 migration_unsafe when unsafe)",
     tags=_TAGS,
-    body="InstanceAction",
-    responses={200: "MigrationReport", 409: None, **_ERR},
+    body=shapes.InstanceAction,
+    responses={200: shapes.MigrationReport, 409: None, **_ERR},
 )
 @login_required
 def migrate_instance(instance_id: int) -> dict[str, Any]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, request
+from pydantic import ValidationError as PydanticValidationError
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.routing import IntegerConverter, Map
 
 from contracts.errors import ValidationError
-from webui.api.schemas import COMPONENTS
+from webui.api.shapes import Error, Shape
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+S = TypeVar("S", bound=Shape)
 
 ERROR_RESPONSES = {
     400: "Malformed request (e.g. invalid JSON)",
@@ -43,8 +48,8 @@ class Operation:
     path: str
     summary: str
     tags: list[str]
-    body: str | None
-    responses: dict[int, str | None]
+    body: type[Shape] | None
+    responses: dict[int, type[Shape] | None]
     params: list[dict[str, Any]] = field(default_factory=list)
     auth: bool = True
     scope: str | None = None
@@ -99,13 +104,16 @@ def operation(
     *,
     summary: str,
     tags: list[str],
-    body: str | None = None,
-    responses: dict[int, str | None],
+    body: type[Shape] | None = None,
+    responses: dict[int, type[Shape] | None],
     params: list[dict[str, Any]] | None = None,
     auth: bool = True,
     scope: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view on `bp` and describe it for the OpenAPI document.
+
+    `body` and `responses` name the pydantic shapes (webui/<feature>/shapes.py) of the
+    request and of each answer; a 4xx answer without one has the shared `Error` shape.
 
     An authenticated operation needs a token `scope` (by default derived from
     its first tag and method, see SCOPE_BY_TAG) and counts against the
@@ -158,10 +166,34 @@ def json_body() -> Any:
 
 
 def json_object() -> dict[str, Any]:
+    """Return the parsed JSON body, which must be an object (else a 422)."""
     data = json_body()
     if not isinstance(data, dict):
         raise ValidationError({"body": ["must be a JSON object"]})
     return data
+
+
+def read_body(shape: type[S], messages: Mapping[str, str]) -> S:
+    """Validate the JSON object body against `shape`; a 422 in today's error format if bad.
+
+    `messages` maps a pydantic error type (`missing`, `string_type`, …) to the message the
+    API has always given for it, so clients and the zh translation see no difference.
+    """
+    try:
+        return shape.model_validate(json_object())
+    except PydanticValidationError as exc:
+        raise ValidationError(field_errors(exc, messages)) from None
+
+
+def field_errors(exc: PydanticValidationError, messages: Mapping[str, str]) -> dict[str, list[str]]:
+    """Turn pydantic's errors into `{field: [message, …]}`, fields in declaration order."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"]) or "body"
+        message = messages.get(error["type"], error["msg"])
+        if message not in errors.setdefault(field, []):
+            errors[field].append(message)
+    return errors
 
 
 def _path_to_openapi(path: str) -> tuple[str, list[dict[str, Any]]]:
@@ -183,20 +215,38 @@ def _operation_id(method: str, path: str) -> str:
     return "_".join([method, *words])
 
 
+def _shape(op: Operation, status: int) -> type[Shape] | None:
+    shape = op.responses[status]
+    return shape or (Error if status >= 400 else None)
+
+
+def _components(operations: list[Operation]) -> tuple[dict[type[Shape], Any], dict[str, Any]]:
+    """JSON Schema of every shape the operations name (and the shapes inside them)."""
+    shapes = {Error}
+    for op in operations:
+        shapes.update(s for s in (op.body, *op.responses.values()) if s is not None)
+    mode: JsonSchemaMode = "validation"
+    ordered = sorted(shapes, key=lambda shape: shape.__name__)
+    refs, schema = models_json_schema([(s, mode) for s in ordered], ref_template=REF_TEMPLATE)
+    return {shape: refs[(shape, mode)] for shape in ordered}, schema.get("$defs", {})
+
+
+def _json_content(ref: Any) -> dict[str, Any]:
+    return {"application/json": {"schema": ref}}
+
+
 def openapi_document() -> dict[str, Any]:
-    """Build the OpenAPI 3.1 document from the declared operations."""
+    """Build the OpenAPI 3.1 document from the declared operations and their shapes."""
+    refs, components = _components(OPERATIONS)
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
         path, path_params = _path_to_openapi(op.path)
         responses: dict[str, Any] = {}
-        for status, schema in sorted(op.responses.items()):
-            description = ERROR_RESPONSES.get(status, "OK")
-            ref = schema or ("Error" if status >= 400 else None)
-            entry: dict[str, Any] = {"description": description}
-            if ref:
-                entry["content"] = {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}
-                }
+        for status in sorted(op.responses):
+            entry: dict[str, Any] = {"description": ERROR_RESPONSES.get(status, "OK")}
+            shape = _shape(op, status)
+            if shape:
+                entry["content"] = _json_content(refs[shape])
             responses[str(status)] = entry
         item: dict[str, Any] = {
             "summary": op.summary,
@@ -206,12 +256,7 @@ def openapi_document() -> dict[str, Any]:
             "responses": responses,
         }
         if op.body:
-            item["requestBody"] = {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{op.body}"}}
-                },
-            }
+            item["requestBody"] = {"required": True, "content": _json_content(refs[op.body])}
         if not op.auth:
             item["security"] = []
         if op.scope:
@@ -231,7 +276,7 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS,
+            "schemas": components,
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
                 "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},

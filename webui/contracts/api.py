@@ -14,11 +14,12 @@ from contracts.lifecycle import calendar
 from contracts.lifecycle import service as lifecycle
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.schemas import contract_json, event_json, expiring_json
 from webui.api.spec import json_body, operation, query
 from webui.auth import current_actor
 from webui.calendar import lifecycle_settings
 from webui.contracts import filters as contract_filters
+from webui.contracts import shapes
+from webui.contracts.shapes import contract_json, event_json, expiring_json
 from webui.documents.settings import document_settings
 from webui.extensions import db
 from webui.settings import approval_settings
@@ -30,8 +31,8 @@ from webui.settings import approval_settings
     "POST",
     summary="Create a draft contract",
     tags=["contracts"],
-    body="ContractInput",
-    responses={201: "Contract", 400: None, 401: None, 403: None, 415: None, 422: None},
+    body=shapes.ContractInput,
+    responses={201: shapes.Contract, 400: None, 401: None, 403: None, 415: None, 422: None},
 )
 @login_required
 def create_contract() -> tuple[dict[str, Any], int]:
@@ -47,7 +48,7 @@ def create_contract() -> tuple[dict[str, Any], int]:
     summary="List contracts you may see",
     tags=["contracts"],
     params=contract_filters.openapi_params(),
-    responses={200: "ContractPage", 401: None, 422: None},
+    responses={200: shapes.ContractPage, 401: None, 422: None},
 )
 @login_required
 def list_contracts() -> dict[str, Any]:
@@ -68,7 +69,7 @@ def list_contracts() -> dict[str, Any]:
     "GET",
     summary="One contract",
     tags=["contracts"],
-    responses={200: "Contract", 401: None, 404: None},
+    responses={200: shapes.Contract, 401: None, 404: None},
 )
 @login_required
 def get_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -83,9 +84,9 @@ def get_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]
     "PATCH",
     summary="Edit a draft (partial); on an active contract: change its term",
     tags=["contracts"],
-    body="ContractInput",
+    body=shapes.ContractInput,
     responses={
-        200: "Contract",
+        200: shapes.Contract,
         400: None,
         401: None,
         403: None,
@@ -147,7 +148,7 @@ def _expected_version(body: Any) -> int | None:
     "POST",
     summary="Start the approval process",
     tags=["contracts"],
-    responses={200: "Contract", 401: None, 403: None, 404: None, 409: None, 422: None},
+    responses={200: shapes.Contract, 401: None, 403: None, 404: None, 409: None, 422: None},
 )
 @login_required
 def submit_contract(contract_id: int) -> dict[str, Any]:
@@ -164,7 +165,7 @@ def submit_contract(contract_id: int) -> dict[str, Any]:
     "GET",
     summary="The approval history",
     tags=["contracts"],
-    responses={200: "Timeline", 401: None, 404: None},
+    responses={200: shapes.Timeline, 401: None, 404: None},
 )
 @login_required
 def contract_timeline(contract_id: int) -> dict[str, Any]:
@@ -179,7 +180,7 @@ def contract_timeline(contract_id: int) -> dict[str, Any]:
     "POST",
     summary="Mark an approved contract signed: active, its expiry watched",
     tags=["contracts"],
-    responses={200: "Contract", 401: None, 403: None, 404: None, 409: None, 422: None},
+    responses={200: shapes.Contract, 401: None, 403: None, 404: None, 409: None, 422: None},
 )
 @login_required
 def activate_contract(contract_id: int) -> dict[str, Any]:
@@ -200,7 +201,7 @@ def activate_contract(contract_id: int) -> dict[str, Any]:
         query("days", {"type": "integer", "enum": list(calendar.WINDOWS)}, "default 30"),
         query("department", {"type": "string"}, "department code"),
     ],
-    responses={200: "ExpiringList", 401: None, 422: None},
+    responses={200: shapes.ExpiringList, 401: None, 422: None},
 )
 @login_required
 def expiring_contracts() -> dict[str, Any]:
@@ -221,7 +222,7 @@ def expiring_contracts() -> dict[str, Any]:
     summary="Amend an approved contract: a new draft with a copy of its details, body and "
     "documents, linked by `amends_id`, approved again; the approved contract stays as it is",
     tags=["contracts"],
-    responses={201: "Contract", 401: None, 403: None, 404: None, 409: None},
+    responses={201: shapes.Contract, 401: None, 403: None, 404: None, 409: None},
 )
 @login_required
 def start_amendment(contract_id: int) -> tuple[dict[str, Any], int]:
@@ -238,7 +239,7 @@ def start_amendment(contract_id: int) -> tuple[dict[str, Any], int]:
     "GET",
     summary="The amendments of a contract you may see, newest first",
     tags=["contracts"],
-    responses={200: "ContractPage", 401: None, 404: None},
+    responses={200: shapes.ContractPage, 401: None, 404: None},
 )
 @login_required
 def list_amendments(contract_id: int) -> dict[str, Any]:

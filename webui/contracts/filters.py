@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 
 from contracts.core.service import ContractFilters
 from webui.api.params import QueryReader
-from webui.api.schemas import STATUSES
 from webui.api.spec import query
+from webui.contracts.shapes import STATUSES
 
 # The filters a user types (not picks): their errors are shown next to the field.
 TYPED_FILTERS = (

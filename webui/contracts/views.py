@@ -15,7 +15,6 @@ from contracts.core.models import Contract, ContractStatus
 from contracts.errors import ValidationError
 from contracts.identity import access
 from engine.errors import ConcurrentUpdateError, ConflictError
-from webui.api.schemas import STATUSES
 from webui.auth import current_actor
 from webui.contracts import bp
 from webui.contracts.contract_form import (
@@ -28,6 +27,7 @@ from webui.contracts.contract_form import (
     values_from_form,
 )
 from webui.contracts.filters import TYPED_FILTERS, read_filters
+from webui.contracts.shapes import STATUSES
 from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.field_messages import localize

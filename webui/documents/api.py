@@ -9,22 +9,19 @@ from flask_login import login_required
 
 from contracts.documents import bodies, service
 from webui.api.params import QueryReader
-from webui.api.schemas import COMPONENTS
 from webui.api.spec import json_object, operation
 from webui.auth import current_actor
-from webui.documents import api_bp
-from webui.documents.schemas import (
-    DOCUMENT_COMPONENTS,
+from webui.documents import api_bp, shapes
+from webui.documents.settings import document_settings
+from webui.documents.shapes import (
     body_json,
     comparison_json,
     document_json,
     version_json,
 )
-from webui.documents.settings import document_settings
 from webui.documents.uploads import content_disposition, prepare_upload_request, read_upload
 from webui.extensions import db
 
-COMPONENTS.update(DOCUMENT_COMPONENTS)
 api_bp.url_value_preprocessor(prepare_upload_request)
 
 _UPLOAD_ERRORS: dict[int, str | None] = {
@@ -44,7 +41,7 @@ _UPLOAD_ERRORS: dict[int, str | None] = {
     summary="Upload a new document (multipart `file`, `title`, `note`; or a raw body "
     "with Content-Type and X-Filename)",
     tags=["documents"],
-    responses={201: "Document", **_UPLOAD_ERRORS},
+    responses={201: shapes.Document, **_UPLOAD_ERRORS},
 )
 @login_required
 def upload_document(contract_id: int) -> tuple[dict[str, Any], int]:
@@ -68,7 +65,7 @@ def upload_document(contract_id: int) -> tuple[dict[str, Any], int]:
     "GET",
     summary="The documents of a contract with their versions",
     tags=["documents"],
-    responses={200: "DocumentList", 401: None, 404: None},
+    responses={200: shapes.DocumentList, 401: None, 404: None},
 )
 @login_required
 def list_documents(contract_id: int) -> dict[str, Any]:
@@ -83,7 +80,7 @@ def list_documents(contract_id: int) -> dict[str, Any]:
     "POST",
     summary="Upload a new version of a document",
     tags=["documents"],
-    responses={201: "DocumentVersion", **_UPLOAD_ERRORS},
+    responses={201: shapes.DocumentVersion, **_UPLOAD_ERRORS},
 )
 @login_required
 def upload_version(document_id: int) -> tuple[dict[str, Any], int]:
@@ -101,7 +98,7 @@ def upload_version(document_id: int) -> tuple[dict[str, Any], int]:
     "GET",
     summary="Every version of a document, oldest first",
     tags=["documents"],
-    responses={200: "DocumentVersionList", 401: None, 404: None},
+    responses={200: shapes.DocumentVersionList, 401: None, 404: None},
 )
 @login_required
 def list_versions(document_id: int) -> dict[str, Any]:
@@ -145,7 +142,7 @@ def download_response(document_id: int, number: int) -> Response:
     "POST",
     summary="Restore an old version as the newest version",
     tags=["documents"],
-    responses={201: "DocumentVersion", 401: None, 403: None, 404: None},
+    responses={201: shapes.DocumentVersion, 401: None, 403: None, 404: None},
 )
 @login_required
 def restore_version(document_id: int, number: int) -> tuple[dict[str, Any], int]:
@@ -169,7 +166,7 @@ def restore_version(document_id: int, number: int) -> tuple[dict[str, Any], int]
         {"name": "a", "in": "query", "required": True, "schema": {"type": "integer"}},
         {"name": "b", "in": "query", "required": True, "schema": {"type": "integer"}},
     ],
-    responses={200: "Comparison", 401: None, 404: None, 422: None},
+    responses={200: shapes.Comparison, 401: None, 404: None, 422: None},
 )
 @login_required
 def compare_versions(document_id: int) -> dict[str, Any]:
@@ -195,7 +192,7 @@ def compare_args() -> tuple[int, int]:
     "GET",
     summary="The contract's structured draft body",
     tags=["documents"],
-    responses={200: "DraftBody", 401: None, 404: None},
+    responses={200: shapes.DraftBody, 401: None, 404: None},
 )
 @login_required
 def get_body(contract_id: int) -> dict[str, Any]:
@@ -210,8 +207,16 @@ def get_body(contract_id: int) -> dict[str, Any]:
     "PUT",
     summary="Save the body; an edit of an older version is merged three-way or answered 409",
     tags=["documents"],
-    body="DraftBodyInput",
-    responses={200: "DraftBody", 401: None, 403: None, 404: None, 409: None, 415: None, 422: None},
+    body=shapes.DraftBodyInput,
+    responses={
+        200: shapes.DraftBody,
+        401: None,
+        403: None,
+        404: None,
+        409: None,
+        415: None,
+        422: None,
+    },
 )
 @login_required
 def put_body(contract_id: int) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from contracts.errors import ValidationError
 from contracts.inbox import queries as inbox
 from engine import clock
 from webui.api import bp
-from webui.api.schemas import contract_json, task_json
 from webui.api.spec import json_object, operation
 from webui.auth import current_actor
+from webui.contracts.shapes import contract_json
 from webui.extensions import db
+from webui.inbox import shapes
 from webui.inbox.filters import openapi_params, read_filters
+from webui.inbox.shapes import task_json
 from webui.settings import form_library
 
 
@@ -34,7 +36,7 @@ def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
     summary="Tasks you may act on, completed or started: filtered, searched, sorted",
     tags=["tasks"],
     params=openapi_params(),
-    responses={200: "TaskPage", 401: None, 422: None},
+    responses={200: shapes.TaskPage, 401: None, 422: None},
 )
 @login_required
 def list_tasks() -> dict[str, Any]:
@@ -56,7 +58,7 @@ def list_tasks() -> dict[str, Any]:
     summary="How many tasks each inbox tab holds under the same filters",
     tags=["tasks"],
     params=[p for p in openapi_params() if p["name"] not in ("scope", "page", "per_page", "sort")],
-    responses={200: "TaskCounts", 401: None, 422: None},
+    responses={200: shapes.TaskCounts, 401: None, 422: None},
 )
 @login_required
 def task_counts() -> dict[str, int]:
@@ -69,7 +71,7 @@ def task_counts() -> dict[str, int]:
     "GET",
     summary="One task with its form and contract",
     tags=["tasks"],
-    responses={200: "Task", 401: None, 403: None, 404: None},
+    responses={200: shapes.Task, 401: None, 403: None, 404: None},
 )
 @login_required
 def get_task(task_id: int) -> dict[str, Any]:
@@ -82,7 +84,7 @@ def get_task(task_id: int) -> dict[str, Any]:
     "POST",
     summary="Assign the task to me",
     tags=["tasks"],
-    responses={200: "Task", 401: None, 403: None, 404: None, 409: None},
+    responses={200: shapes.Task, 401: None, 403: None, 404: None, 409: None},
 )
 @login_required
 def claim_task(task_id: int) -> dict[str, Any]:
@@ -97,7 +99,7 @@ def claim_task(task_id: int) -> dict[str, Any]:
     "POST",
     summary="Give the task back to its groups",
     tags=["tasks"],
-    responses={200: "Task", 401: None, 403: None, 404: None, 409: None},
+    responses={200: shapes.Task, 401: None, 403: None, 404: None, 409: None},
 )
 @login_required
 def unclaim_task(task_id: int) -> dict[str, Any]:
@@ -112,9 +114,9 @@ def unclaim_task(task_id: int) -> dict[str, Any]:
     "POST",
     summary="Complete the task with form data",
     tags=["tasks"],
-    body="TaskCompletion",
+    body=shapes.TaskCompletion,
     responses={
-        200: "TaskCompleted",
+        200: shapes.TaskCompleted,
         400: None,
         401: None,
         403: None,
@@ -143,8 +145,8 @@ def complete_task(task_id: int) -> dict[str, Any]:
     "POST",
     summary="Hand the task to another candidate, with a note",
     tags=["tasks"],
-    body="TaskDelegation",
-    responses={200: "Task", 400: None, 401: None, 403: None, 404: None, 409: None, 422: None},
+    body=shapes.TaskDelegation,
+    responses={200: shapes.Task, 400: None, 401: None, 403: None, 404: None, 409: None, 422: None},
 )
 @login_required
 def delegate_task(task_id: int) -> dict[str, Any]:
@@ -162,8 +164,8 @@ def delegate_task(task_id: int) -> dict[str, Any]:
     "POST",
     summary="Comment on the task without completing it",
     tags=["tasks"],
-    body="TaskComment",
-    responses={201: "Task", 400: None, 401: None, 403: None, 404: None, 409: None, 422: None},
+    body=shapes.TaskComment,
+    responses={201: shapes.Task, 400: None, 401: None, 403: None, 404: None, 409: None, 422: None},
 )
 @login_required
 def comment_on_task(task_id: int) -> tuple[dict[str, Any], int]:

@@ -10,15 +10,13 @@ from flask_login import login_required
 from contracts.core import contract_types
 from contracts.templates import service as templates
 from webui.api import bp
-from webui.api.schemas import COMPONENTS, contract_json
 from webui.api.spec import json_object, operation, query
 from webui.auth import current_actor
+from webui.contracts.shapes import contract_json
 from webui.documents.settings import document_settings
 from webui.extensions import db
-from webui.templates_admin.schemas import TEMPLATE_COMPONENTS
+from webui.templates_admin import shapes
 from webui.templates_admin.shapes import contract_type_json, template_json, version_json
-
-COMPONENTS.update(TEMPLATE_COMPONENTS)
 
 
 @operation(
@@ -31,7 +29,7 @@ COMPONENTS.update(TEMPLATE_COMPONENTS)
         query("language", {"type": "string", "enum": ["zh", "en"]}),
         query("contract_type", {"type": "string"}),
     ],
-    responses={200: "TemplateList", 401: None},
+    responses={200: shapes.TemplateList, 401: None},
 )
 @login_required
 def list_templates() -> dict[str, Any]:
@@ -49,7 +47,7 @@ def list_templates() -> dict[str, Any]:
     "GET",
     summary="One template with its body and versions",
     tags=["templates"],
-    responses={200: "Template", 401: None, 404: None},
+    responses={200: shapes.Template, 401: None, 404: None},
 )
 @login_required
 def get_template(code: str) -> dict[str, Any]:
@@ -62,8 +60,8 @@ def get_template(code: str) -> dict[str, Any]:
     "POST",
     summary="Create a template (admins)",
     tags=["templates"],
-    body="TemplateInput",
-    responses={201: "Template", 400: None, 401: None, 403: None, 415: None, 422: None},
+    body=shapes.TemplateInput,
+    responses={201: shapes.Template, 400: None, 401: None, 403: None, 415: None, 422: None},
 )
 @login_required
 def create_template() -> tuple[dict[str, Any], int]:
@@ -87,8 +85,8 @@ def create_template() -> tuple[dict[str, Any], int]:
     "POST",
     summary="Save an edit of a template as its new version (admins)",
     tags=["templates"],
-    body="TemplateInput",
-    responses={201: "TemplateVersion", 400: None, 401: None, 403: None, 404: None, 422: None},
+    body=shapes.TemplateInput,
+    responses={201: shapes.TemplateVersion, 400: None, 401: None, 403: None, 404: None, 422: None},
 )
 @login_required
 def revise_template(code: str) -> tuple[dict[str, Any], int]:
@@ -106,8 +104,8 @@ def revise_template(code: str) -> tuple[dict[str, Any], int]:
     "POST",
     summary="Create a draft contract from a template",
     tags=["templates"],
-    body="TemplateDraftRequest",
-    responses={201: "DraftedContract", 400: None, 401: None, 403: None, 404: None, 422: None},
+    body=shapes.TemplateDraftRequest,
+    responses={201: shapes.DraftedContract, 400: None, 401: None, 403: None, 404: None, 422: None},
 )
 @login_required
 def draft_from_template(code: str) -> tuple[dict[str, Any], int]:
@@ -147,7 +145,7 @@ def draft_from_template(code: str) -> tuple[dict[str, Any], int]:
     "GET",
     summary="List contract types with their custom-field schemas",
     tags=["contract types"],
-    responses={200: "ContractTypeList", 401: None},
+    responses={200: shapes.ContractTypeList, 401: None},
 )
 @login_required
 def list_contract_types() -> dict[str, Any]:
@@ -160,8 +158,8 @@ def list_contract_types() -> dict[str, Any]:
     "POST",
     summary="Add a contract type (admins)",
     tags=["contract types"],
-    body="ContractTypeInput",
-    responses={201: "ContractType", 400: None, 401: None, 403: None, 415: None, 422: None},
+    body=shapes.ContractTypeInput,
+    responses={201: shapes.ContractType, 400: None, 401: None, 403: None, 415: None, 422: None},
 )
 @login_required
 def create_contract_type() -> tuple[dict[str, Any], int]:
@@ -176,8 +174,8 @@ def create_contract_type() -> tuple[dict[str, Any], int]:
     "PATCH",
     summary="Change a contract type's name or custom-field schema (admins)",
     tags=["contract types"],
-    body="ContractTypeInput",
-    responses={200: "ContractType", 400: None, 401: None, 403: None, 404: None, 422: None},
+    body=shapes.ContractTypeInput,
+    responses={200: shapes.ContractType, 400: None, 401: None, 403: None, 404: None, 422: None},
 )
 @login_required
 def patch_contract_type(code: str) -> dict[str, Any]:

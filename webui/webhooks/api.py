@@ -16,109 +16,11 @@ from contracts.errors import PermissionDeniedError
 from engine.models import OutboxMessage, OutboxStatus
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.schemas import COMPONENTS
 from webui.api.spec import operation, query
 from webui.auth import client_ip
 from webui.errors import error_response
 from webui.extensions import db
-
-_STR = {"type": "string"}
-_NULL_STR = {"type": ["string", "null"]}
-_NULL_INT = {"type": ["integer", "null"]}
-_TS = {"type": "string", "format": "date-time"}
-_NULL_TS = {"type": ["string", "null"], "format": "date-time"}
-
-
-def _page_of(ref: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["items", "total", "page", "per_page"],
-        "properties": {
-            "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-        },
-    }
-
-
-COMPONENTS.update(
-    {
-        "WebhookEvent": {
-            "type": "object",
-            "required": ["type", "contract_number", "data"],
-            "properties": {
-                "type": {
-                    **_STR,
-                    "description": "purchase_order.created (erp), payment.received (finance), "
-                    "account.updated (crm)",
-                },
-                "contract_number": _STR,
-                "data": {"type": "object"},
-            },
-        },
-        "WebhookAnswer": {
-            "type": "object",
-            "required": ["delivery_id", "status", "process_instance_id"],
-            "properties": {
-                "delivery_id": _STR,
-                "status": {"enum": ["delivered", "pending"]},
-                "process_instance_id": _NULL_INT,
-            },
-        },
-        "OutboxMessage": {
-            "type": "object",
-            "required": ["id", "channel", "status", "attempts", "idempotency_key"],
-            "properties": {
-                "id": {"type": "integer"},
-                "process_instance_id": _NULL_INT,
-                "channel": _STR,
-                "operation": _NULL_STR,
-                "status": {"enum": [s.value for s in OutboxStatus]},
-                "attempts": {"type": "integer"},
-                "idempotency_key": _STR,
-                "next_attempt_at": _TS,
-                "last_error": _NULL_STR,
-                "created_at": _TS,
-                "delivered_at": _NULL_TS,
-            },
-        },
-        "OutboxPage": _page_of("OutboxMessage"),
-        "Incident": {
-            "type": "object",
-            "required": ["id", "outbox_message_id", "status", "error"],
-            "properties": {
-                "id": {"type": "integer"},
-                "process_instance_id": _NULL_INT,
-                "outbox_message_id": {"type": "integer"},
-                "status": {"enum": [s.value for s in IncidentStatus]},
-                "error": _STR,
-                "created_at": _TS,
-                "resolved_at": _NULL_TS,
-                "resolved_by": _NULL_STR,
-            },
-        },
-        "IncidentPage": _page_of("Incident"),
-        "InboundEvent": {
-            "type": "object",
-            "required": ["id", "connector", "delivery_id", "status"],
-            "properties": {
-                "id": {"type": "integer"},
-                "connector": _STR,
-                "delivery_id": _STR,
-                "event_type": _NULL_STR,
-                "contract_number": _NULL_STR,
-                "status": {"enum": [s.value for s in InboundStatus]},
-                "received_at": _TS,
-                "expires_at": _NULL_TS,
-                "delivered_at": _NULL_TS,
-                "process_instance_id": _NULL_INT,
-                "response_status": {"type": "integer"},
-            },
-        },
-        "InboundEventPage": _page_of("InboundEvent"),
-    }
-)
+from webui.webhooks import shapes
 
 _WEBHOOK_HEADERS = [
     {
@@ -146,11 +48,11 @@ def _iso(value: Any) -> str | None:
     "POST",
     summary="Receive a signed event from ERP, finance or CRM",
     tags=["webhooks"],
-    body="WebhookEvent",
+    body=shapes.WebhookEvent,
     params=_WEBHOOK_HEADERS,
     responses={
-        200: "WebhookAnswer",
-        202: "WebhookAnswer",
+        200: shapes.WebhookAnswer,
+        202: shapes.WebhookAnswer,
         400: None,
         401: None,
         404: None,
@@ -267,7 +169,7 @@ def _page_json(page: monitoring.Page[Any], render: Any) -> dict[str, Any]:
     summary="Outbox messages to other systems, newest first",
     tags=["integration"],
     params=[query("status", {"enum": [s.value for s in OutboxStatus]}), *_PAGING],
-    responses={200: "OutboxPage", 401: None, 422: None},
+    responses={200: shapes.OutboxPage, 401: None, 422: None},
 )
 @login_required
 def list_outbox() -> dict[str, Any]:
@@ -286,7 +188,7 @@ def list_outbox() -> dict[str, Any]:
     "POST",
     summary="Queue a dead or failed outbox message again (same idempotency key)",
     tags=["integration"],
-    responses={200: "OutboxMessage", 401: None, 404: None, 409: None},
+    responses={200: shapes.OutboxMessage, 401: None, 404: None, 409: None},
 )
 @login_required
 def replay_outbox(message_id: int) -> dict[str, Any]:
@@ -304,7 +206,7 @@ def replay_outbox(message_id: int) -> dict[str, Any]:
     summary="Incidents: deliveries that failed for good and wait for an admin",
     tags=["integration"],
     params=[query("status", {"enum": [s.value for s in IncidentStatus]}), *_PAGING],
-    responses={200: "IncidentPage", 401: None, 422: None},
+    responses={200: shapes.IncidentPage, 401: None, 422: None},
 )
 @login_required
 def list_incidents() -> dict[str, Any]:
@@ -323,7 +225,7 @@ def list_incidents() -> dict[str, Any]:
     "POST",
     summary="Retry the failed delivery of an incident; it resolves when delivery succeeds",
     tags=["integration"],
-    responses={200: "Incident", 401: None, 404: None, 409: None},
+    responses={200: shapes.Incident, 401: None, 404: None, 409: None},
 )
 @login_required
 def retry_incident(incident_id: int) -> dict[str, Any]:
@@ -345,7 +247,7 @@ def retry_incident(incident_id: int) -> dict[str, Any]:
         query("connector", {"type": "string"}),
         *_PAGING,
     ],
-    responses={200: "InboundEventPage", 401: None, 422: None},
+    responses={200: shapes.InboundEventPage, 401: None, 422: None},
 )
 @login_required
 def list_inbound_events() -> dict[str, Any]:
