@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 
 from contracts import audit
@@ -24,7 +26,7 @@ from webui.extensions import db
     responses={200: shapes.Token, 401: None, 422: None, 429: None},
     auth=False,
 )
-def issue_token() -> tuple[dict[str, str], int]:
+def issue_token() -> tuple[dict[str, Any], int]:
     sign_in = read_body(shapes.TokenRequest, shapes.TOKEN_REQUEST_MESSAGES)
     username, password = sign_in.username, sign_in.password
     try:
@@ -43,4 +45,4 @@ def issue_token() -> tuple[dict[str, str], int]:
     )
     audit.record(db.session, "login", actor=user.username, ip=client_ip(), details={"via": "api"})
     db.session.commit()
-    return {"token": token, "expires_at": expires_at.isoformat()}, 200
+    return shapes.Token.render({"token": token, "expires_at": expires_at.isoformat()}), 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +33,17 @@ class Shape(BaseModel):
     def dump(self) -> dict[str, Any]:
         """Return the JSON body: the fields that were given, under their wire names."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    @classmethod
+    def render(cls, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Check `fields` against this shape and return them as its JSON body.
+
+        A field the shape does not declare is a programming error (raised, not dropped).
+        """
+        unknown = set(fields) - {field.alias or name for name, field in cls.model_fields.items()}
+        if unknown:
+            raise TypeError(f"{cls.__name__} declares no field {sorted(unknown)}")
+        return cls.model_validate(fields).dump()
 
 
 class ErrorBody(BaseModel):

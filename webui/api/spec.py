@@ -222,7 +222,7 @@ def _shape(op: Operation, status: int) -> type[Shape] | None:
 
 def _components(operations: list[Operation]) -> tuple[dict[type[Shape], Any], dict[str, Any]]:
     """JSON Schema of every shape the operations name (and the shapes inside them)."""
-    shapes = {Error}
+    shapes: set[type[Shape]] = {Error}
     for op in operations:
         shapes.update(s for s in (op.body, *op.responses.values()) if s is not None)
     mode: JsonSchemaMode = "validation"

@@ -55,12 +55,14 @@ def list_contracts() -> dict[str, Any]:
     filters = contract_filters.read_filters()
     page = service.list_contracts(db.session, filters, current_actor())
     db.session.commit()  # the read is audited
-    return {
-        "items": [contract_json(c) for c in page.items],
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-    }
+    return shapes.ContractPage.render(
+        {
+            "items": [contract_json(c) for c in page.items],
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+        }
+    )
 
 
 @operation(
@@ -171,7 +173,7 @@ def submit_contract(contract_id: int) -> dict[str, Any]:
 def contract_timeline(contract_id: int) -> dict[str, Any]:
     events = service.timeline(db.session, contract_id, current_actor())
     db.session.commit()  # the read is audited
-    return {"items": [event_json(e) for e in events]}
+    return shapes.Timeline.render({"items": [event_json(e) for e in events]})
 
 
 @operation(
@@ -212,7 +214,9 @@ def expiring_contracts() -> dict[str, Any]:
     rows = calendar.expiring_contracts(
         db.session, current_actor(), days=days, department=department
     )
-    return {"items": [expiring_json(r) for r in rows], "total": len(rows)}
+    return shapes.ExpiringList.render(
+        {"items": [expiring_json(r) for r in rows], "total": len(rows)}
+    )
 
 
 @operation(
@@ -247,9 +251,11 @@ def list_amendments(contract_id: int) -> dict[str, Any]:
     contract = service.get_contract(db.session, contract_id, actor, audit_view=False)
     items = amendments.amendments_of(db.session, contract, actor)
     db.session.commit()  # the read is audited
-    return {
-        "items": [contract_json(c) for c in items],
-        "total": len(items),
-        "page": 1,
-        "per_page": max(1, len(items)),
-    }
+    return shapes.ContractPage.render(
+        {
+            "items": [contract_json(c) for c in items],
+            "total": len(items),
+            "page": 1,
+            "per_page": max(1, len(items)),
+        }
+    )

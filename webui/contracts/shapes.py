@@ -104,53 +104,59 @@ class ExpiringList(Shape):
 def contract_json(contract: ContractRow) -> dict[str, Any]:
     """Serialize a contract for the API (money with two decimals)."""
     read = contract_facts(contract)
-    return {
-        "id": read.id,
-        "number": read.number,
-        "external_reference": read.external_reference,
-        "title": read.title,
-        "contract_type": read.contract_type,
-        "status": read.status,
-        "amount": money_cents(read.amount),
-        "currency": read.currency,
-        "amount_cny": money_cents(read.amount_cny),
-        "department": read.department,
-        "counterparty": read.counterparty,
-        "effective_date": iso(read.effective_date),
-        "expiry_date": iso(read.expiry_date),
-        "auto_renew": read.auto_renew,
-        "notice_days": read.notice_days,
-        "tags": read.tags,
-        "custom_fields": read.custom_fields,
-        "description": read.description,
-        "owner": read.owner,
-        "created_at": iso(read.created_at),
-        "updated_at": iso(read.updated_at),
-        "process_instance_id": read.process_instance_id,
-        "renewal_term": read.renewal_term,
-        "renewal_of_id": read.renewal_of_id,
-        "amends_id": read.amends_id,
-        "edit_version": read.edit_version,
-    }
+    return Contract.render(
+        {
+            "id": read.id,
+            "number": read.number,
+            "external_reference": read.external_reference,
+            "title": read.title,
+            "contract_type": read.contract_type,
+            "status": read.status,
+            "amount": money_cents(read.amount),
+            "currency": read.currency,
+            "amount_cny": money_cents(read.amount_cny),
+            "department": read.department,
+            "counterparty": read.counterparty,
+            "effective_date": iso(read.effective_date),
+            "expiry_date": iso(read.expiry_date),
+            "auto_renew": read.auto_renew,
+            "notice_days": read.notice_days,
+            "tags": read.tags,
+            "custom_fields": read.custom_fields,
+            "description": read.description,
+            "owner": read.owner,
+            "created_at": iso(read.created_at),
+            "updated_at": iso(read.updated_at),
+            "process_instance_id": read.process_instance_id,
+            "renewal_term": read.renewal_term,
+            "renewal_of_id": read.renewal_of_id,
+            "amends_id": read.amends_id,
+            "edit_version": read.edit_version,
+        }
+    )
 
 
 def expiring_json(row: ExpiringRow) -> dict[str, Any]:
     """Serialize a contract of the expiring-soon list."""
-    return {
-        **contract_json(row.contract),
-        "notice_date": iso(row.notice_date),
-        "days_left": row.days_left,
-    }
+    return ExpiringContract.render(
+        {
+            **contract_json(row.contract),
+            "notice_date": iso(row.notice_date),
+            "days_left": row.days_left,
+        }
+    )
 
 
 def event_json(event: InstanceEvent) -> dict[str, Any]:
     """Serialize one timeline event."""
-    return {
-        "at": iso(event.at),
-        "actor": event.actor,
-        "action": event.action,
-        "task": event.task_name,
-        "decision": event.decision,
-        "comment": event.comment,
-        "details": event.details,
-    }
+    return TimelineEvent.render(
+        {
+            "at": iso(event.at),
+            "actor": event.actor,
+            "action": event.action,
+            "task": event.task_name,
+            "decision": event.decision,
+            "comment": event.comment,
+            "details": event.details,
+        }
+    )

@@ -71,7 +71,7 @@ def upload_document(contract_id: int) -> tuple[dict[str, Any], int]:
 def list_documents(contract_id: int) -> dict[str, Any]:
     documents = service.list_documents(db.session, contract_id, current_actor())
     db.session.commit()  # the read is audited
-    return {"items": [document_json(d) for d in documents]}
+    return shapes.DocumentList.render({"items": [document_json(d) for d in documents]})
 
 
 @operation(
@@ -104,7 +104,8 @@ def upload_version(document_id: int) -> tuple[dict[str, Any], int]:
 def list_versions(document_id: int) -> dict[str, Any]:
     document = service.read_document(db.session, document_id, current_actor())
     db.session.commit()  # the read is audited
-    return {"items": [version_json(v) for v in document.versions]}
+    versions = [version_json(v) for v in document.versions]
+    return shapes.DocumentVersionList.render({"items": versions})
 
 
 @operation(

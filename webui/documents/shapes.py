@@ -77,56 +77,68 @@ class DraftBodyInput(Shape):
 
 
 def version_json(version: VersionRow) -> dict[str, Any]:
-    return {
-        "number": version.number,
-        "created_by": version.created_by.username,
-        "created_at": version.created_at.isoformat(),
-        "note": version.note,
-        "filename": version.filename,
-        "sha256": version.sha256,
-        "size": version.size,
-        "mime_type": version.mime_type,
-        "page_count": version.page_count,
-        "source": str(version.source),
-        "restored_from": version.restored_from,
-        "download_url": (
-            f"/api/v1/documents/{version.document_id}/versions/{version.number}/download"
-        ),
-    }
+    """Serialize one stored version of a document."""
+    return DocumentVersion.render(
+        {
+            "number": version.number,
+            "created_by": version.created_by.username,
+            "created_at": version.created_at.isoformat(),
+            "note": version.note,
+            "filename": version.filename,
+            "sha256": version.sha256,
+            "size": version.size,
+            "mime_type": version.mime_type,
+            "page_count": version.page_count,
+            "source": str(version.source),
+            "restored_from": version.restored_from,
+            "download_url": (
+                f"/api/v1/documents/{version.document_id}/versions/{version.number}/download"
+            ),
+        }
+    )
 
 
 def document_json(document: DocumentRow) -> dict[str, Any]:
-    return {
-        "id": document.id,
-        "contract_id": document.contract_id,
-        "title": document.title,
-        "kind": document.kind,
-        "created_at": document.created_at.isoformat(),
-        "latest_version": document.latest.number if document.latest else None,
-        "versions": [version_json(v) for v in document.versions],
-    }
+    """Serialize a document with all its versions."""
+    return Document.render(
+        {
+            "id": document.id,
+            "contract_id": document.contract_id,
+            "title": document.title,
+            "kind": document.kind,
+            "created_at": document.created_at.isoformat(),
+            "latest_version": document.latest.number if document.latest else None,
+            "versions": [version_json(v) for v in document.versions],
+        }
+    )
 
 
 def comparison_json(document_id: int, a: int, b: int, ops: list[DiffOp]) -> dict[str, Any]:
+    """Serialize the comparison of versions `a` and `b` of a document."""
     counted = stats(ops)
-    return {
-        "document_id": document_id,
-        "a": a,
-        "b": b,
-        "inserted": counted.inserted,
-        "deleted": counted.deleted,
-        "ops": [{"op": str(o.op), "text": o.text} for o in ops],
-    }
+    return Comparison.render(
+        {
+            "document_id": document_id,
+            "a": a,
+            "b": b,
+            "inserted": counted.inserted,
+            "deleted": counted.deleted,
+            "ops": [{"op": str(o.op), "text": o.text} for o in ops],
+        }
+    )
 
 
 def body_json(
     contract_id: int, body: DraftBodyRow | None, *, merged: bool = False
 ) -> dict[str, Any]:
-    return {
-        "contract_id": contract_id,
-        "text": body.text if body else "",
-        "version": body.version if body else None,
-        "updated_at": body.updated_at.isoformat() if body else None,
-        "updated_by": body.updated_by.username if body else None,
-        "merged": merged,
-    }
+    """Serialize a contract's draft body (empty before the first save)."""
+    return DraftBody.render(
+        {
+            "contract_id": contract_id,
+            "text": body.text if body else "",
+            "version": body.version if body else None,
+            "updated_at": body.updated_at.isoformat() if body else None,
+            "updated_by": body.updated_by.username if body else None,
+            "merged": merged,
+        }
+    )

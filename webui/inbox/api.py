@@ -26,7 +26,7 @@ def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
     body["form"] = form["schema"]
     body["ui_schema"] = form["ui_schema"]
     body["contract"] = contract_json(view.contract) if view.contract else None
-    return body
+    return shapes.Task.render(body)
 
 
 @operation(
@@ -43,12 +43,14 @@ def list_tasks() -> dict[str, Any]:
     filters = read_filters()
     views, total = inbox.list_tasks(db.session, filters, current_actor())
     now = clock.now()
-    return {
-        "items": [task_json(v, now=now) for v in views],
-        "total": total,
-        "page": filters.page,
-        "per_page": filters.per_page,
-    }
+    return shapes.TaskPage.render(
+        {
+            "items": [task_json(v, now=now) for v in views],
+            "total": total,
+            "page": filters.page,
+            "per_page": filters.per_page,
+        }
+    )
 
 
 @operation(
@@ -61,8 +63,8 @@ def list_tasks() -> dict[str, Any]:
     responses={200: shapes.TaskCounts, 401: None, 422: None},
 )
 @login_required
-def task_counts() -> dict[str, int]:
-    return inbox.tab_counts(db.session, read_filters(), current_actor())
+def task_counts() -> dict[str, Any]:
+    return shapes.TaskCounts.render(inbox.tab_counts(db.session, read_filters(), current_actor()))
 
 
 @operation(
@@ -133,10 +135,12 @@ def complete_task(task_id: int) -> dict[str, Any]:
         raise ValidationError({"data": ["is required"]})
     view = inbox.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
     db.session.commit()
-    return {
-        "task": task_json(view, now=clock.now()),
-        "contract": contract_json(view.contract) if view.contract else None,
-    }
+    return shapes.TaskCompleted.render(
+        {
+            "task": task_json(view, now=clock.now()),
+            "contract": contract_json(view.contract) if view.contract else None,
+        }
+    )
 
 
 @operation(

@@ -71,19 +71,21 @@ def _iso(value: Any) -> str | None:
 def task_json(view: TaskView, *, now: Any = None) -> dict[str, Any]:
     """Serialize a task (without its form schema or contract)."""
     task = view.task
-    return {
-        "id": task.id,
-        "name": task.name,
-        "bpmn_id": task.bpmn_id,
-        "status": str(task.status),
-        "process_instance_id": task.instance_id,
-        "contract_id": view.contract.id if view.contract else None,
-        "contract_number": view.contract.number if view.contract else None,
-        "candidate_groups": task.candidate_groups,
-        "candidate_users": task.candidate_users,
-        "assignee": task.assignee,
-        "created_at": _iso(task.created_at),
-        "due_at": _iso(task.due_at),
-        "overdue": bool(now and task.due_at and task.due_at < now),
-        "form": task.form_schema or "approval.schema.json",
-    }
+    return Task.render(
+        {
+            "id": task.id,
+            "name": task.name,
+            "bpmn_id": task.bpmn_id,
+            "status": str(task.status),
+            "process_instance_id": task.instance_id,
+            "contract_id": view.contract.id if view.contract else None,
+            "contract_number": view.contract.number if view.contract else None,
+            "candidate_groups": task.candidate_groups,
+            "candidate_users": task.candidate_users,
+            "assignee": task.assignee,
+            "created_at": _iso(task.created_at),
+            "due_at": _iso(task.due_at),
+            "overdue": bool(now and task.due_at and task.due_at < now),
+            "form": task.form_schema or "approval.schema.json",
+        }
+    )

@@ -38,7 +38,7 @@ def list_templates() -> dict[str, Any]:
         language=request.args.get("language") or None,
         contract_type=request.args.get("contract_type") or None,
     )
-    return {"items": [template_json(t) for t in items]}
+    return shapes.TemplateList.render({"items": [template_json(t) for t in items]})
 
 
 @operation(
@@ -149,7 +149,8 @@ def draft_from_template(code: str) -> tuple[dict[str, Any], int]:
 )
 @login_required
 def list_contract_types() -> dict[str, Any]:
-    return {"items": [contract_type_json(t) for t in contract_types.list_types(db.session)]}
+    types = contract_types.list_types(db.session)
+    return shapes.ContractTypeList.render({"items": [contract_type_json(t) for t in types]})
 
 
 @operation(

@@ -107,6 +107,7 @@ class ContractTypeInput(Shape):
 
 
 def version_json(version: TemplateVersionRow, *, with_body: bool = True) -> dict[str, Any]:
+    """Serialize one version of a template, with its body unless told not to."""
     out: dict[str, Any] = {
         "id": version.id,
         "number": version.number,
@@ -117,10 +118,11 @@ def version_json(version: TemplateVersionRow, *, with_body: bool = True) -> dict
     }
     if with_body:
         out["body"] = version.body
-    return out
+    return TemplateVersion.render(out)
 
 
 def template_json(template: TemplateRow, *, full: bool = False) -> dict[str, Any]:
+    """Serialize a template; `full` adds its body and version list."""
     out: dict[str, Any] = {
         "code": template.code,
         "name": template.name,
@@ -132,12 +134,15 @@ def template_json(template: TemplateRow, *, full: bool = False) -> dict[str, Any
     if full:
         out["body"] = template.current.body
         out["versions"] = [version_json(v, with_body=False) for v in template.versions]
-    return out
+    return Template.render(out)
 
 
 def contract_type_json(contract_type: ContractTypeRow) -> dict[str, Any]:
-    return {
-        "code": contract_type.code,
-        "name": contract_type.name,
-        "custom_fields_schema": contract_type.custom_fields_schema,
-    }
+    """Serialize a contract type with its custom-field schema."""
+    return ContractType.render(
+        {
+            "code": contract_type.code,
+            "name": contract_type.name,
+            "custom_fields_schema": contract_type.custom_fields_schema,
+        }
+    )

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from connectors import monitoring, webhooks
 from connectors.errors import WebhookRejectedError, WebhookSignatureError
-from connectors.models import InboundEvent, InboundStatus, Incident, IncidentStatus
+from connectors.models import InboundStatus, IncidentStatus
 from contracts import audit
 from contracts.errors import PermissionDeniedError
-from engine.models import OutboxMessage, OutboxStatus
+from engine.models import OutboxStatus
 from webui.api import bp
 from webui.api.params import QueryReader
 from webui.api.spec import operation, query
@@ -21,6 +21,7 @@ from webui.auth import client_ip
 from webui.errors import error_response
 from webui.extensions import db
 from webui.webhooks import shapes
+from webui.webhooks.shapes import inbound_json, incident_json, outbox_json, page_json
 
 _WEBHOOK_HEADERS = [
     {
@@ -36,10 +37,6 @@ _WEBHOOK_HEADERS = [
         ("X-CF-Delivery", "the sender's unique id of this delivery (idempotency)"),
     )
 ]
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @operation(
@@ -108,60 +105,6 @@ _PAGING = [
 ]
 
 
-def _outbox_json(message: OutboxMessage) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "process_instance_id": message.instance_id,
-        "channel": message.channel,
-        "operation": message.payload.get("operation"),
-        "status": str(message.status),
-        "attempts": message.attempts,
-        "idempotency_key": message.idempotency_key,
-        "next_attempt_at": _iso(message.next_attempt_at),
-        "last_error": message.last_error,
-        "created_at": _iso(message.created_at),
-        "delivered_at": _iso(message.delivered_at),
-    }
-
-
-def _incident_json(incident: Incident) -> dict[str, Any]:
-    return {
-        "id": incident.id,
-        "process_instance_id": incident.instance_id,
-        "outbox_message_id": incident.outbox_message_id,
-        "status": str(incident.status),
-        "error": incident.error,
-        "created_at": _iso(incident.created_at),
-        "resolved_at": _iso(incident.resolved_at),
-        "resolved_by": incident.resolved_by,
-    }
-
-
-def _inbound_json(event: InboundEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "connector": event.connector,
-        "delivery_id": event.delivery_id,
-        "event_type": event.event_type,
-        "contract_number": event.business_key,
-        "status": monitoring.inbound_status(event),
-        "received_at": _iso(event.received_at),
-        "expires_at": _iso(event.expires_at),
-        "delivered_at": _iso(event.delivered_at),
-        "process_instance_id": event.instance_id,
-        "response_status": event.response_status,
-    }
-
-
-def _page_json(page: monitoring.Page[Any], render: Any) -> dict[str, Any]:
-    return {
-        "items": [render(item) for item in page.items],
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-    }
-
-
 @operation(
     bp,
     "/integration/outbox",
@@ -179,7 +122,7 @@ def list_outbox() -> dict[str, Any]:
     page, per_page = _page_params(params)
     params.done()
     found = monitoring.outbox_page(db.session, status=status, page=page, per_page=per_page)
-    return _page_json(found, _outbox_json)
+    return page_json(found, outbox_json, shapes.OutboxPage)
 
 
 @operation(
@@ -196,7 +139,7 @@ def replay_outbox(message_id: int) -> dict[str, Any]:
     message = monitoring.replay_message(db.session, message_id)
     _audit("outbox.replay", "outbox_message", message.id)
     db.session.commit()
-    return _outbox_json(message)
+    return outbox_json(message)
 
 
 @operation(
@@ -216,7 +159,7 @@ def list_incidents() -> dict[str, Any]:
     page, per_page = _page_params(params)
     params.done()
     found = monitoring.incidents_page(db.session, status=status, page=page, per_page=per_page)
-    return _page_json(found, _incident_json)
+    return page_json(found, incident_json, shapes.IncidentPage)
 
 
 @operation(
@@ -233,7 +176,7 @@ def retry_incident(incident_id: int) -> dict[str, Any]:
     incident = monitoring.retry_incident(db.session, incident_id, current_user.username)
     _audit("incident.retry", "incident", incident.id)
     db.session.commit()
-    return _incident_json(incident)
+    return incident_json(incident)
 
 
 @operation(
@@ -260,7 +203,7 @@ def list_inbound_events() -> dict[str, Any]:
     found = monitoring.inbound_page(
         db.session, status=status, connector=connector, page=page, per_page=per_page
     )
-    return _page_json(found, _inbound_json)
+    return page_json(found, inbound_json, shapes.InboundEventPage)
 
 
 def _audit(action: str, object_type: str, object_id: int) -> None:
