@@ -1,80 +1,14 @@
-"""Read query-string parameters, collecting every bad one into a 422."""
+"""Read query-string parameters of the current request, collecting every bad one into a 422."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import TypeVar
-
 from flask import request
 
-from contracts.errors import ValidationError
-
-T = TypeVar("T")
+from contracts.core.query_args import QueryArgs
 
 
-class QueryReader:
+class QueryReader(QueryArgs):
+    """`QueryArgs` over the current request's query string."""
+
     def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def _read(self, name: str, convert: Callable[[str], T], message: str) -> T | None:
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            return None
-        try:
-            return convert(raw)
-        except (ValueError, InvalidOperation):
-            self.errors.setdefault(name, []).append(message)
-            return None
-
-    def text(self, name: str) -> str | None:
-        return self._read(name, lambda s: s[:200], "")
-
-    def integer(self, name: str, default: int, low: int, high: int) -> int:
-        value = self._read(name, int, "must be a whole number")
-        if value is None:
-            return default
-        if not low <= value <= high:
-            self.errors.setdefault(name, []).append(f"must be between {low} and {high}")
-            return default
-        return value
-
-    def decimal(self, name: str) -> Decimal | None:
-        value = self._read(name, Decimal, "must be a decimal number")
-        if value is not None and not value.is_finite():
-            self.errors.setdefault(name, []).append("must be a finite number")
-            return None
-        return value
-
-    def day(self, name: str) -> date | None:
-        return self._read(name, date.fromisoformat, "must be an ISO date, e.g. 2027-06-30")
-
-    def moment(self, name: str) -> datetime | None:
-        """An ISO date or timestamp; one without an offset is taken as UTC."""
-        value = self._read(name, datetime.fromisoformat, "must be an ISO date or timestamp")
-        if value is None:
-            return None
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-    def boolean(self, name: str) -> bool | None:
-        def convert(raw: str) -> bool:
-            lowered = raw.lower()
-            if lowered in {"1", "true", "yes"}:
-                return True
-            if lowered in {"0", "false", "no"}:
-                return False
-            raise ValueError(raw)
-
-        return self._read(name, convert, "must be true or false")
-
-    def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
-        value = self.text(name)
-        if value is not None and value not in choices:
-            self.errors.setdefault(name, []).append(f"must be one of: {', '.join(choices)}")
-            return None
-        return value
-
-    def done(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors, "invalid query parameters")
+        super().__init__(request.args)

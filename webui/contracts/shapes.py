@@ -13,8 +13,6 @@ from contracts.lifecycle.calendar import ExpiringContract as ExpiringRow
 from engine.models import InstanceEvent
 from webui.api.shapes import Day, Money, Omitted, Shape, Timestamp
 
-STATUSES = [str(status) for status in ContractStatus]
-
 
 class ContractInput(Shape):
     title: str | Omitted = None

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from contracts.approval import progress as approval_progress
 from contracts.core import amendments, service
+from contracts.core.list_filters import STATUSES
 from contracts.core.models import Contract, ContractStatus
 from contracts.errors import ValidationError
 from contracts.identity import access
@@ -27,7 +28,6 @@ from webui.contracts.contract_form import (
     values_from_form,
 )
 from webui.contracts.filters import TYPED_FILTERS, read_filters
-from webui.contracts.shapes import STATUSES
 from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.field_messages import localize
