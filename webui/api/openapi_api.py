@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from webui.api import bp
 from webui.api.spec import openapi_document, public_endpoint
 
@@ -11,4 +13,4 @@ from webui.api.spec import openapi_document, public_endpoint
 @bp.get("/openapi.json")
 @public_endpoint
 def openapi() -> dict[str, Any]:
-    return openapi_document()
+    return openapi_document(current_app)

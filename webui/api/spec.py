@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Blueprint, request
+from flask import Blueprint, Flask, request
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.routing import IntegerConverter, Map
@@ -53,9 +53,6 @@ class Operation:
     params: list[dict[str, Any]] = field(default_factory=list)
     auth: bool = True
     scope: str | None = None
-
-
-OPERATIONS: list[Operation] = []
 
 
 @dataclass(frozen=True)
@@ -130,13 +127,15 @@ def operation(
         )
     if auth:
         responses = {403: None, 429: None, **responses}
-    OPERATIONS.append(
-        Operation(method.lower(), path, summary, tags, body, responses, params or [], auth, scope)
+    described = Operation(
+        method.lower(), path, summary, tags, body, responses, params or [], auth, scope
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         # Enforced before any view runs, by webui.auth.enforce_api_access.
         view.api_access = Access(scope=scope, public=not auth)  # type: ignore[attr-defined]
+        # Read back by openapi_document from the app's routes: no list outside the app.
+        view.api_operation = described  # type: ignore[attr-defined]
         bp.add_url_rule(rule, view.__name__, view, methods=[method.upper()])
         return view
 
@@ -235,11 +234,21 @@ def _json_content(ref: Any) -> dict[str, Any]:
     return {"application/json": {"schema": ref}}
 
 
-def openapi_document() -> dict[str, Any]:
-    """Build the OpenAPI 3.1 document from the declared operations and their shapes."""
-    refs, components = _components(OPERATIONS)
+def declared_operations(app: Flask) -> list[Operation]:
+    """The operations of the views `app` routes to, in the order their rules were added."""
+    found = (
+        getattr(app.view_functions[r.endpoint], "api_operation", None)
+        for r in app.url_map.iter_rules()
+    )
+    return [op for op in found if op is not None]
+
+
+def openapi_document(app: Flask) -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document from the app's declared operations and their shapes."""
+    operations = declared_operations(app)
+    refs, components = _components(operations)
     paths: dict[str, Any] = {}
-    for op in OPERATIONS:
+    for op in operations:
         path, path_params = _path_to_openapi(op.path)
         responses: dict[str, Any] = {}
         for status in sorted(op.responses):
