@@ -51,3 +51,9 @@ def test_every_named_shape_is_a_component(app, client) -> None:
     assert components["Contract"]["properties"]["status"] == {
         "$ref": "#/components/schemas/ContractStatus"
     }
+
+
+def test_component_names_are_the_shapes_class_names(client) -> None:
+    # pydantic qualifies a name with its module when two shapes share it; keep names unique.
+    components = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert [name for name in components if not name.isalnum()] == []
