@@ -15,7 +15,7 @@ from webui.api.spec import json_object, operation
 from webui.auth import current_actor
 from webui.extensions import db
 from webui.inbox.filters import openapi_params, read_filters
-from webui.settings import form_library
+from webui.settings import form_library, message_settings
 
 
 def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def complete_task(task_id: int) -> dict[str, Any]:
 def delegate_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     view = inbox.delegate_task(
-        db.session, task_id, body.get("to"), body.get("note"), current_actor()
+        db.session, task_id, body.get("to"), body.get("note"), current_actor(), message_settings()
     )
     db.session.commit()
     return task_json(view, now=clock.now())
