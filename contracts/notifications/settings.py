@@ -60,4 +60,7 @@ class MessageSettings:
 
     def gettext(self, locale: str, msgid: str) -> str:
         """The message id in the language, through the translator."""
-        return msgid if locale == "en" else self.translator.gettext(locale, msgid)
+        # An empty id would fetch the catalog's header (a task may have no name).
+        if locale == "en" or not msgid:
+            return msgid
+        return self.translator.gettext(locale, msgid)

@@ -113,3 +113,12 @@ def test_a_reader_without_a_language_gets_the_installations():
     assert [chosen.locale_for(x) for x in (None, "en", "zh", "fr")] == ["zh", "en", "zh", "zh"]
     assert MessageSettings().locale_for(None) is None  # nobody chose: as before, both languages
     assert chosen.zone_for("Not/AZone").key == chosen.default_time_zone
+
+
+def test_an_empty_name_is_not_looked_up_in_the_catalog(app):
+    from webui.settings import message_settings
+
+    with app.app_context():
+        settings = message_settings()
+    assert settings.gettext("zh", "") == ""
+    assert settings.gettext("zh", "Approve contract") == "合同审批"
