@@ -96,8 +96,9 @@ ENDS = N_(
 )
 
 
-def _message(contract: Contract, texts: Texts) -> tuple[str, str]:
-    # The date in the reader's language (a date has no zone).
+def _message(contract: Contract, texts: Texts | None = None) -> tuple[str, str]:
+    # The date in the reader's language (a date has no zone); English when none is given.
+    texts = texts or Texts(MessageSettings(), "en")
     expiry = texts.day(contract.expiry_date or date.min)
     subject = texts(SUBJECT, number=contract.number, date=expiry)
     sentence = RENEWS if contract.auto_renew else ENDS
