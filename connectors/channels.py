@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from connectors.email import SmtpSettings
 from connectors.sms import SmsSettings
 
-__all__ = ["MessageChannels", "current"]
+__all__ = ["MessageChannels"]
 
 
 @dataclass(frozen=True)
 class MessageChannels:
-    """The SMTP and SMS gateway settings the delivery handlers read from the environment."""
+    """The SMTP and SMS gateway settings the delivery handlers use (see `webui.channels`)."""
 
     mail: SmtpSettings
     sms: SmsSettings
@@ -26,8 +26,3 @@ class MessageChannels:
     def sms_in_sink(self) -> bool:
         """No SMS gateway: text messages stay on this machine, in the built-in sink."""
         return not self.sms.gateway_url
-
-
-def current() -> MessageChannels:
-    """Read the channels' settings as the next delivery will."""
-    return MessageChannels(mail=SmtpSettings.from_env(), sms=SmsSettings.from_environment())

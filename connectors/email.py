@@ -21,7 +21,8 @@ idempotency key, so a receiver can drop a repeat after an at-least-once retry. A
 dead letters. A connection failure, timeout or 4xx is retried with backoff; the error then names
 the server (``[mail server host:port]``) so the outbox can say which one failed.
 
-Settings come from the environment, read at each delivery:
+Settings are handed in by the caller as a function that returns `SmtpSettings`; the app
+factory passes `webui.config.smtp_settings`, which reads these variables at each delivery:
 
 ==============================  ======================================  ===========
 ``CONTRACTFLOW_SMTP_HOST``      SMTP server                             none: the built-in sink
@@ -36,9 +37,9 @@ Settings come from the environment, read at each delivery:
 
 from __future__ import annotations
 
-import os
 import smtplib
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -79,9 +80,8 @@ class SmtpSettings:
     mail_from: str = "contractflow@localhost"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> SmtpSettings:
-        """Read the CONTRACTFLOW_SMTP_* and CONTRACTFLOW_MAIL_FROM variables."""
-        env = dict(os.environ) if env is None else env
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings:
+        """Parse the CONTRACTFLOW_SMTP_* and CONTRACTFLOW_MAIL_FROM variables of `env`."""
         return cls(
             host=env.get("CONTRACTFLOW_SMTP_HOST", "").strip() or None,
             port=int(env.get("CONTRACTFLOW_SMTP_PORT", "25")),
@@ -129,7 +129,7 @@ def build_message(message: OutboxMessage, settings: SmtpSettings) -> EmailMessag
 
 def deliver(message: OutboxMessage, settings: SmtpSettings | None = None) -> None:
     """Send one outbox message through SMTP, or keep it in the sink when no host is set."""
-    settings = settings or SmtpSettings.from_env()
+    settings = settings or SmtpSettings()
     mail = build_message(message, settings)
     if settings.host is None:
         _keep_in_sink(message, settings)
@@ -194,9 +194,16 @@ def send_operator(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any
     return {"queued": True, "to": recipients}
 
 
-def register(handlers: DeliveryRegistry, operators: OperatorRegistry | None = None) -> None:
-    """Register the SMTP handler for channel "email" (and the `email/Send` operator)."""
-    handlers.register(CHANNEL, deliver)
+def register(
+    handlers: DeliveryRegistry,
+    operators: OperatorRegistry | None = None,
+    settings: Callable[[], SmtpSettings] = SmtpSettings,
+) -> None:
+    """Register the SMTP handler for channel "email" (and the `email/Send` operator).
+
+    `settings` is asked at each delivery; the default keeps every mail in the sink.
+    """
+    handlers.register(CHANNEL, lambda message: deliver(message, settings()))
     if operators is not None:
         operators.register(
             "email/Send",

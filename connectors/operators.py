@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors import catalog, contract_facts, mapping, settings
-from contracts.core.models import Contract, Notification
+from contracts.core.models import Contract
+from contracts.notifications.links import contract_path
+from contracts.notifications.service import notify
 from engine.errors import WorkflowStepError
 from engine.operators import OperatorContext, OperatorRegistry
 
@@ -100,13 +102,12 @@ def remind_owner(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]
     contract = ctx.session.get(Contract, ctx.data.get("contract_id"))
     text = str(params.get("message") or "Another system has not answered yet.")
     if contract is not None:
-        ctx.session.add(
-            Notification(
-                user_id=contract.owner_id,
-                kind="integration_reminder",
-                message=f"{contract.number}: {text}",
-                link=f"/contracts/{contract.id}",
-            )
+        notify(
+            ctx.session,
+            [contract.owner_id],
+            kind="integration_reminder",
+            message=f"{contract.number}: {text}",
+            link=contract_path(contract.id),
         )
     ctx.record_event("reminded", comment=text)
     return {"reminded": contract.owner.username if contract else None}

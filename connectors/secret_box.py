@@ -1,8 +1,8 @@
 """Encrypt connector secrets at rest (Fernet: AES-128-CBC + HMAC-SHA256).
 
-The key lives outside the database: the file named by
-CONTRACTFLOW_SECRET_KEY_FILE, else `instance/secrets.key`, created on first use
-with mode 0600. Losing the key means re-entering the secrets, nothing more.
+The key lives outside the database: the file the configuration names
+(CONTRACTFLOW_SECRET_KEY_FILE, read by webui.config), else `instance/secrets.key`,
+created on first use with mode 0600. Losing the key means re-entering the secrets, nothing more.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from connectors.errors import ConnectorConfigError
 
-KEY_FILE_ENV = "CONTRACTFLOW_SECRET_KEY_FILE"
 
-
-def key_path(instance_dir: Path) -> Path:
-    """Where the key is: the environment's choice, else the instance folder."""
-    return Path(os.environ.get(KEY_FILE_ENV) or instance_dir / "secrets.key")
+def key_path(instance_dir: Path, configured: str | Path | None = None) -> Path:
+    """Where the key is: the configured file, else the instance folder."""
+    return Path(configured or instance_dir / "secrets.key")
 
 
 def load_or_create_key(path: Path) -> bytes:

@@ -13,7 +13,8 @@ With no gateway URL set (an embedded installation) the text message does not
 leave the machine: it is kept in the built-in sink (`connectors.sink`), readable
 by admins at /admin/sms, and the outbox row counts as delivered.
 
-Settings come from the environment, read at each delivery:
+Settings are handed in by the caller as a function that returns `SmsSettings`; the app
+factory passes `webui.config.sms_settings`, which reads these variables at each delivery:
 
 =================================  ===================================  =======
 ``CONTRACTFLOW_SMS_GATEWAY_URL``   where to POST                         none: the built-in sink
@@ -25,10 +26,10 @@ Settings come from the environment, read at each delivery:
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -55,11 +56,12 @@ class SmsSettings:
     timeout: float = 10.0
 
     @classmethod
-    def from_environment(cls) -> SmsSettings:
+    def from_env(cls, env: Mapping[str, str]) -> SmsSettings:
+        """Parse the CONTRACTFLOW_SMS_* variables of `env`."""
         return cls(
-            gateway_url=os.environ.get("CONTRACTFLOW_SMS_GATEWAY_URL") or None,
-            token=os.environ.get("CONTRACTFLOW_SMS_TOKEN") or None,
-            timeout=float(os.environ.get("CONTRACTFLOW_SMS_TIMEOUT", "10")),
+            gateway_url=env.get("CONTRACTFLOW_SMS_GATEWAY_URL") or None,
+            token=env.get("CONTRACTFLOW_SMS_TOKEN") or None,
+            timeout=float(env.get("CONTRACTFLOW_SMS_TIMEOUT", "10")),
         )
 
     @property
@@ -76,7 +78,7 @@ class SmsSettings:
 
 def deliver(message: OutboxMessage, settings: SmsSettings | None = None) -> None:
     """POST one text message to the gateway; raise to retry or PermanentDeliveryError."""
-    settings = settings or SmsSettings.from_environment()
+    settings = settings or SmsSettings()
     to, text = message.payload.get("to"), message.payload.get("text")
     if not isinstance(to, str) or not to.strip() or not isinstance(text, str) or not text:
         raise PermanentDeliveryError("an SMS needs a phone number 'to' and a 'text'")
@@ -116,9 +118,16 @@ def send_operator(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any
     return {"queued": True, "to": to}
 
 
-def register(handlers: DeliveryRegistry, operators: OperatorRegistry | None = None) -> None:
-    """Register the gateway handler for channel "sms" (and the `sms/Send` operator)."""
-    handlers.register(CHANNEL, deliver)
+def register(
+    handlers: DeliveryRegistry,
+    operators: OperatorRegistry | None = None,
+    settings: Callable[[], SmsSettings] = SmsSettings,
+) -> None:
+    """Register the gateway handler for channel "sms" (and the `sms/Send` operator).
+
+    `settings` is asked at each delivery; the default keeps every text message in the sink.
+    """
+    handlers.register(CHANNEL, lambda message: deliver(message, settings()))
     if operators is not None:
         operators.register(
             "sms/Send",

@@ -9,13 +9,13 @@ from contracts.core.models import (
     ContractType,
     Counterparty,
     ExchangeRate,
-    Notification,
 )
 from contracts.documents.models import Document, DocumentVersion, DraftBody, DraftBodyRevision
 from contracts.identity.models import ApiToken, Department, Group, Membership, Role, User
 from contracts.identity.throttle_models import LoginThrottleCount
 from contracts.imports.models import ImportBatch, ImportRow
 from contracts.inbox.models import InboxEntry
+from contracts.notifications.models import Notification
 from contracts.templates.models import Template, TemplateDraft, TemplateVersion
 
 __all__ = [

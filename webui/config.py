@@ -8,7 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from connectors.email import SmtpSettings
+from connectors.sms import SmsSettings
 from contracts.core.dates import DEFAULT_TIME_ZONE
+from contracts.notifications.links import DEFAULT_BASE_URL
+from engine.spiff.workflow_cache import DEFAULT_SIZE as DEFAULT_WORKFLOW_CACHE_SIZE
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +36,32 @@ def _secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def base_url() -> str:
+    """Where links in mail and text messages point (CONTRACTFLOW_BASE_URL)."""
+    return (os.environ.get("CONTRACTFLOW_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def smtp_settings() -> SmtpSettings:
+    """The SMTP settings as the environment has them now (asked at each delivery)."""
+    return SmtpSettings.from_env(os.environ)
+
+
+def sms_settings() -> SmsSettings:
+    """The SMS gateway settings as the environment has them now (asked at each delivery)."""
+    return SmsSettings.from_env(os.environ)
+
+
+def workflow_cache_size() -> int:
+    """CONTRACTFLOW_WORKFLOW_CACHE_SIZE (0 turns the cache off)."""
+    raw = os.environ.get("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", "")
+    try:
+        return max(0, int(raw)) if raw.strip() else DEFAULT_WORKFLOW_CACHE_SIZE
+    except ValueError:
+        raise ValueError(
+            f"CONTRACTFLOW_WORKFLOW_CACHE_SIZE must be a whole number, not {raw!r}"
+        ) from None
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app configuration; `overrides` (tests) win over the environment."""
     overrides = overrides or {}
@@ -52,6 +82,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DEMO_MODE": _flag("CONTRACTFLOW_DEMO", False),
         # Times are shown in this IANA zone to anyone who has not chosen their own.
         "DEFAULT_TIME_ZONE": os.environ.get("CONTRACTFLOW_TIME_ZONE") or DEFAULT_TIME_ZONE,
+        # Mail and text messages to someone without a language of their own use this one
+        # ("en" or "zh"); unset, a task mail speaks both and a reminder English.
+        "DEFAULT_LOCALE": os.environ.get("CONTRACTFLOW_DEFAULT_LOCALE") or None,
+        # Where links in mail and text messages point (they are read outside the app).
+        "BASE_URL": base_url(),
+        "SECRET_KEY_FILE": os.environ.get("CONTRACTFLOW_SECRET_KEY_FILE") or None,
+        "WORKFLOW_CACHE_SIZE": workflow_cache_size(),
         "EMBEDDED": embedded,
         "TICKER_ENABLED": _flag("CONTRACTFLOW_TICKER", embedded),
         "TICKER_INTERVAL_SECONDS": float(os.environ.get("CONTRACTFLOW_TICKER_INTERVAL", "5")),

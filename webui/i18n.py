@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from babel.support import Translations
 from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_login import current_user
@@ -11,7 +14,24 @@ from contracts.errors import ValidationError
 from webui.config import REPO_ROOT
 
 SUPPORTED_LOCALES = ("en", "zh")
+TRANSLATIONS_DIR = REPO_ROOT / "webui" / "translations"
 babel = Babel()
+
+
+class CatalogTranslator:
+    """The service layer's `Translator`: Babel's compiled catalogs, without a request."""
+
+    def __init__(self, directory: Path = TRANSLATIONS_DIR) -> None:
+        self._directory = directory
+        self._catalogs: dict[str, Translations] = {}
+
+    def gettext(self, locale: str, msgid: str) -> str:
+        """The message id in the language (itself when the catalog has no translation)."""
+        catalog = self._catalogs.get(locale)
+        if catalog is None:
+            loaded = Translations.load(str(self._directory), [locale])
+            catalog = self._catalogs.setdefault(locale, loaded)  # type: ignore[arg-type]
+        return str(catalog.gettext(msgid))
 
 
 def select_locale() -> str:
@@ -37,6 +57,5 @@ def install(app: Flask) -> None:
         raise RuntimeError(f"CONTRACTFLOW_TIME_ZONE: {exc.details['time_zone'][0]}") from exc
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_DEFAULT_TIMEZONE"] = zone
-    translations = REPO_ROOT / "webui" / "translations"
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)

@@ -6,6 +6,7 @@ from flask import current_app
 
 from contracts.approval.forms import FormLibrary
 from contracts.approval.settings import ApprovalSettings
+from contracts.notifications.settings import MessageSettings
 
 
 def approval_settings() -> ApprovalSettings:
@@ -20,3 +21,9 @@ def form_library() -> FormLibrary:
     if library is None:
         library = current_app.extensions["cf_forms"] = FormLibrary(current_app.config["FORMS_DIR"])
     return library
+
+
+def message_settings() -> MessageSettings:
+    """The settings mails and text messages are written with (built by the app factory)."""
+    settings: MessageSettings = current_app.extensions["cf_messages"]
+    return settings

@@ -8,9 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from contracts.core.facts import contract_facts, money_exact, money_number
-from contracts.core.models import Contract, ContractStatus, Notification
+from contracts.core.models import Contract, ContractStatus
 from contracts.core.service import hold, set_status
 from contracts.identity.models import Group, Membership, User
+from contracts.notifications.links import task_path
+from contracts.notifications.service import notify
+from contracts.notifications.settings import MessageSettings
 from engine.errors import WorkflowStepError
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
 from engine.operators import OperatorContext, OperatorRegistry
@@ -93,17 +96,15 @@ def remind(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     """Remind whoever holds (or may claim) the open task `task` by in-app notification."""
     reminded: list[str] = []
     for task in _open_tasks(ctx, str(params.get("task"))):
-        for person in _people(ctx, task):
-            ctx.session.add(
-                Notification(
-                    user_id=person.id,
-                    kind="task_reminder",
-                    message=f"Reminder: '{task.name}' for {ctx.instance.business_key} "
-                    "is waiting for you.",
-                    link=f"/inbox/tasks/{task.id}",
-                )
-            )
-            reminded.append(person.username)
+        people = _people(ctx, task)
+        notify(
+            ctx.session,
+            [person.id for person in people],
+            kind="task_reminder",
+            message=f"Reminder: '{task.name}' for {ctx.instance.business_key} is waiting for you.",
+            link=task_path(task.id),
+        )
+        reminded += [person.username for person in people]
     ctx.record_event("reminded", details={"task": params.get("task"), "people": sorted(reminded)})
     return {"reminded": sorted(reminded)}
 
@@ -119,25 +120,22 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
         members = ctx.session.scalars(
             select(User).join(Membership).join(Group).where(Group.name == group)
         )
-        for person in members:
-            ctx.session.add(
-                Notification(
-                    user_id=person.id,
-                    kind="task_escalated",
-                    message=f"Escalated to you: '{task.name}' for {ctx.instance.business_key} "
-                    "is overdue.",
-                    link=f"/inbox/tasks/{task.id}",
-                )
-            )
+        notify(
+            ctx.session,
+            [person.id for person in members],
+            kind="task_escalated",
+            message=f"Escalated to you: '{task.name}' for {ctx.instance.business_key} is overdue.",
+            link=task_path(task.id),
+        )
     ctx.record_event("escalated", details={"task": params.get("task"), "group": group})
     return {"escalated_tasks": escalated, "group": group}
 
 
-def register_operators(registry: OperatorRegistry) -> None:
-    """Register the contract operators in an operator registry."""
+def register_operators(registry: OperatorRegistry, messages: MessageSettings | None = None) -> None:
+    """Register the contract operators; reminders are written with `messages`."""
     from contracts.lifecycle.operators import register_lifecycle_operators
 
-    register_lifecycle_operators(registry)
+    register_lifecycle_operators(registry, messages)
     registry.register(
         "contracts/LoadContract",
         load_contract,

@@ -2,13 +2,12 @@
 
 Timestamps are stored in UTC. People read them as Babel's medium date with its short time
 ("Dec 4, 2026, 9:46 PM", "2026年12月4日 21:46") in their own time zone: the one chosen in their
-profile, else the installation's (`CONTRACTFLOW_TIME_ZONE`, default `Asia/Shanghai`). Dates are
+profile, else the installation's (passed in by the caller, default `Asia/Shanghai`). Dates are
 Babel's medium date. Machine formats (ISO 8601) stay in APIs, feeds and data attributes.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Final
@@ -77,21 +76,14 @@ def parse_time_zone(name: str) -> ZoneInfo:
     )
 
 
-def installation_time_zone() -> str:
-    """The installation's zone name (CONTRACTFLOW_TIME_ZONE, default Asia/Shanghai)."""
-    name = os.environ.get("CONTRACTFLOW_TIME_ZONE") or DEFAULT_TIME_ZONE
-    parse_time_zone(name)
-    return name
-
-
-def zone_of(name: str | None) -> ZoneInfo:
+def zone_of(name: str | None, installation: str = DEFAULT_TIME_ZONE) -> ZoneInfo:
     """The zone a person reads times in: their own if set and known, else the installation's."""
     if name:
         try:
             return parse_time_zone(name)
         except ValidationError:
             pass
-    return ZoneInfo(installation_time_zone())
+    return parse_time_zone(installation)
 
 
 def format_moment(value: datetime, locale: str | Locale, zone: ZoneInfo) -> str:

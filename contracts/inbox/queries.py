@@ -41,6 +41,7 @@ from contracts.inbox.projection import (
     starter_audience,
     user_audience,
 )
+from contracts.notifications.settings import MessageSettings
 from engine import clock, runtime
 from engine.errors import ConflictError, NotFoundError
 from engine.models import (
@@ -356,7 +357,14 @@ def may_take(session: Session, task: HumanTask, username: str) -> User | None:
     return user if in_group else None
 
 
-def delegate_task(session: Session, task_id: int, to: Any, note: Any, actor: Actor) -> TaskView:
+def delegate_task(
+    session: Session,
+    task_id: int,
+    to: Any,
+    note: Any,
+    actor: Actor,
+    messages: MessageSettings | None = None,
+) -> TaskView:
     """Assign the task to another candidate with a note; recorded as "delegated"."""
     task = _actionable(session, task_id, actor)
     if not isinstance(to, str) or not to.strip():
@@ -382,7 +390,7 @@ def delegate_task(session: Session, task_id: int, to: Any, note: Any, actor: Act
         service as notifications,  # the listener module also imports this one
     )
 
-    notifications.notify_delegated(session, task, target, actor.username, clean_note)
+    notifications.notify_delegated(session, task, target, actor.username, clean_note, messages)
     session.flush()
     return TaskView(task=task, contract=_contract_of(session, task))
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from contracts.core.models import Contract
+from contracts.notifications.links import Links
 
 PRODID = "-//ContractFlow//Contract expiry calendar//EN"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -24,10 +25,11 @@ def calendar_feed(contracts: Iterable[Contract], *, now: datetime, base_url: str
         "METHOD:PUBLISH",
         "X-WR-CALNAME:ContractFlow expiry dates",
     ]
+    links = Links(base_url)
     for contract in contracts:
         if contract.expiry_date is None:
             continue
-        link = f"{base_url.rstrip('/')}/contracts/{contract.id}"
+        link = links.contract(contract.id)
         notice = contract.expiry_date - timedelta(days=contract.notice_days)
         lines += _event(
             uid=f"contract-{contract.id}-expiry@contractflow",

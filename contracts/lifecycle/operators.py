@@ -10,6 +10,7 @@ its timeline (`reminded`, `status_changed`, `renewed`, `renegotiation_started`,
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from contracts.core.numbering import next_contract_number
 from contracts.core.service import set_status
 from contracts.lifecycle.dates import DEFAULT_REMINDER_OFFSETS, add_term, lifecycle_dates, midnight
 from contracts.lifecycle.expiry_notices import send_expiry_reminder
+from contracts.notifications.settings import MessageSettings
 from engine import clock
 from engine.errors import WorkflowStepError
 from engine.models import InstanceEvent
@@ -64,7 +66,9 @@ def mark_expiring(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any
     return {"status": str(contract.status)}
 
 
-def remind_expiry(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
+def remind_expiry(
+    ctx: OperatorContext, params: dict[str, Any], settings: MessageSettings | None = None
+) -> dict[str, Any]:
     """Send the latest due reminder unless it went out already; return when the next one is due."""
     contract = _contract(ctx)
     dates = ctx.data.get("dates") or {}
@@ -78,7 +82,7 @@ def remind_expiry(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any
     due = [m for m in moments if m <= now]
     sent = None
     if due and due[-1].isoformat() not in _reminded_moments(ctx):
-        people = send_expiry_reminder(ctx, contract, due[-1])
+        people = send_expiry_reminder(ctx, contract, due[-1], settings or MessageSettings())
         ctx.record_event(
             "reminded",
             details={
@@ -199,12 +203,15 @@ def expire(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"status": str(contract.status)}
 
 
-def register_lifecycle_operators(registry: OperatorRegistry) -> None:
-    """Register the operators of the contract lifecycle process."""
+def register_lifecycle_operators(
+    registry: OperatorRegistry, messages: MessageSettings | None = None
+) -> None:
+    """Register the lifecycle process's operators; reminders are written with `messages`."""
+    remind = partial(remind_expiry, settings=messages or MessageSettings())
     for name, func, description, parameters in (
         ("contracts/LifecycleDates", compute_dates, "Notice, reminder and expiry moments", {}),
         ("contracts/MarkExpiring", mark_expiring, "Open the notice window (status expiring)", {}),
-        ("contracts/RemindExpiry", remind_expiry, "Remind owner and managers of expiry", {}),
+        ("contracts/RemindExpiry", remind, "Remind owner and managers of expiry", {}),
         ("contracts/Renew", renew, "Extend by the renewal term", {"automatic": "bool"}),
         ("contracts/Renegotiate", renegotiate, "Draft a linked copy for a new approval", {}),
         ("contracts/ScheduleTermination", schedule_termination, "Record a termination", {}),

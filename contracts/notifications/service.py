@@ -1,15 +1,17 @@
 """Tell people about tasks: in-app notifications (the bell) and e-mail through the outbox.
 
-`on_human_task_created` listens to the engine (`engine.runtime.human_task_listeners`):
+`notify()` is the one writer of bell rows; every feature that tells someone something in
+the app calls it. `TaskNotifier` listens to the engine (`engine.runtime.human_task_listeners`):
 when a user task becomes ready, every candidate (the assignee if one is set, else the
-candidate users and the members of the candidate groups) gets a `Notification` row and
-one outbox message on channel "email" (payload shape: see `connectors.email`). Both are
-written in the step's transaction, so a mail server outage delays mail but loses none.
+candidate users and the members of the candidate groups) gets a bell row and one outbox
+message on channel "email" (payload shape: see `connectors.email`), written in their own
+language and time zone. Both are written in the step's transaction, so a mail server
+outage delays mail but loses none.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -17,25 +19,35 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from contracts.core import dates
-from contracts.core.models import Notification
 from contracts.core.service import contract_summary
 from contracts.identity.models import Group, Membership, User
+from contracts.notifications.links import task_path
+from contracts.notifications.models import Notification
+from contracts.notifications.settings import MessageSettings
+from contracts.notifications.texts import N_, Texts
 from engine import clock
 from engine.db import table_of
 from engine.models import HumanTask, OutboxMessage
 
 EMAIL_CHANNEL = "email"
-DEFAULT_BASE_URL = "http://localhost:5000"
+
+SUBJECT = N_("[ContractFlow] %(name)s: %(about)s")
+WAITING = N_("A task is waiting for you: %(name)s")
+DUE = N_("Due: %(moment)s (%(zone)s)")
+DELEGATED = N_("%(by)s delegated '%(name)s' to you: %(about)s")
 
 
-def base_url() -> str:
-    """Where links in e-mails point (CONTRACTFLOW_BASE_URL, no trailing slash)."""
-    return os.environ.get("CONTRACTFLOW_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-
-
-def task_path(task_id: int) -> str:
-    return f"/inbox/tasks/{task_id}"
+def notify(
+    session: Session, user_ids: Iterable[int], *, kind: str, message: str, link: str | None
+) -> None:
+    """Put one message in the bell of each user, in the session's transaction."""
+    rows = [
+        {"user_id": user_id, "kind": kind, "message": message, "link": link} for user_id in user_ids
+    ]
+    # A Core insert on the session's connection (same transaction): the rows are never
+    # read back in the step, so ORM objects would only add flush work.
+    if rows:
+        session.connection().execute(_INSERT_NOTIFICATION, rows)
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class Recipient:
     id: int
     email: str | None
     time_zone: str | None = None
+    locale: str | None = None
 
 
 def recipients(session: Session, task: HumanTask) -> list[Recipient]:
@@ -56,11 +69,16 @@ def recipients(session: Session, task: HumanTask) -> list[Recipient]:
         query = _BY_CANDIDATES
         params = {"usernames": task.candidate_users, "groups": task.candidate_groups}
     rows = session.connection().execute(query, params)
-    return [Recipient(id=row.id, email=row.email, time_zone=row.time_zone) for row in rows]
+    return [
+        Recipient(id=row.id, email=row.email, time_zone=row.time_zone, locale=row.locale)
+        for row in rows
+    ]
 
 
 _USERS = table_of(User)
-_PEOPLE = select(_USERS.c.id, _USERS.c.email, _USERS.c.time_zone).order_by(_USERS.c.id)
+_PEOPLE = select(_USERS.c.id, _USERS.c.email, _USERS.c.time_zone, _USERS.c.locale).order_by(
+    _USERS.c.id
+)
 _BY_USERNAME = _PEOPLE.where(_USERS.c.username == bindparam("username"), _USERS.c.active)
 _GROUP_MEMBERS = (
     select(Membership.user_id)
@@ -83,20 +101,39 @@ def _about(session: Session, task: HumanTask) -> str:
     return f"{contract.number} {contract.title} ({contract.amount:,.2f} {contract.currency})"
 
 
-def _due_lines(task: HumanTask, person: Recipient) -> list[str]:
-    """When the task is due, in the recipient's zone (else the installation's), in en and zh."""
-    if task.due_at is None:
-        return []
-    zone = dates.zone_of(person.time_zone)
-    return [
-        f"Due: {dates.format_moment(task.due_at, 'en', zone)} ({zone.key})",
-        f"截止时间：{dates.format_moment(task.due_at, 'zh', zone)}（{zone.key}）",
-    ]
+def _readers(settings: MessageSettings, person: Recipient) -> list[Texts]:
+    """The languages a mail is written in: the reader's, or English and Chinese if unknown."""
+    locale = settings.locale_for(person.locale)
+    if locale is None:
+        return [Texts(settings, None), Texts(settings, "zh")]
+    return [Texts(settings, locale)]
 
 
-def _email(task: HumanTask, person: Recipient, subject: str, lines: list[str], key: str) -> Any:
+def _task_lines(
+    settings: MessageSettings, task: HumanTask, person: Recipient, about: str
+) -> list[str]:
+    """What a task mail says, in the reader's language(s), due time in their zone."""
+    readers = _readers(settings, person)
+    lines = [texts(WAITING, name=texts(task.name)) for texts in readers]
+    lines.append(about)
+    if task.due_at is not None:
+        zone = settings.zone_for(person.time_zone)
+        lines += [
+            texts(DUE, moment=texts.moment(task.due_at, zone), zone=zone.key) for texts in readers
+        ]
+    return lines
+
+
+def _email(
+    settings: MessageSettings,
+    task: HumanTask,
+    person: Recipient,
+    subject: str,
+    lines: list[str],
+    key: str,
+) -> dict[str, Any]:
     """The outbox row (as insert parameters) that mails one person about a task."""
-    link = f"{base_url()}{task_path(task.id)}"
+    link = settings.links.task(task.id)
     text = "\n".join([*lines, "", link])
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html = f'{paragraphs}<p><a href="{escape(link)}">{escape(link)}</a></p>'
@@ -114,81 +151,96 @@ def _email(task: HumanTask, person: Recipient, subject: str, lines: list[str], k
     }
 
 
-def _write(session: Session, bell: list[dict[str, Any]], mail: list[dict[str, Any]]) -> None:
-    # Core inserts on the session's connection (same transaction): these rows are
-    # never read back in the step, so ORM objects would only add flush work.
-    connection = session.connection()
-    if bell:
-        connection.execute(_INSERT_NOTIFICATION, bell)
+def _subject(settings: MessageSettings, task: HumanTask, person: Recipient, about: str) -> str:
+    texts = _readers(settings, person)[0]
+    return texts(SUBJECT, name=texts(task.name), about=about)
+
+
+def _write_mail(session: Session, mail: list[dict[str, Any]]) -> None:
     if mail:
-        connection.execute(_INSERT_OUTBOX, mail)
+        session.connection().execute(_INSERT_OUTBOX, mail)
 
 
 _INSERT_NOTIFICATION = insert(table_of(Notification))
 _INSERT_OUTBOX = insert(table_of(OutboxMessage))
 
 
-def on_human_task_created(session: Session, task: HumanTask) -> None:
+def notify_task_ready(settings: MessageSettings, session: Session, task: HumanTask) -> None:
     """Notify a new ready task's candidates in the app and by e-mail."""
     people = recipients(session, task)
     if not people:
         return
     about = _about(session, task)
-    bell = []
-    mail = []
-    for person in people:
-        bell.append(
-            {
-                "user_id": person.id,
-                "kind": "task_ready",
-                "message": f"New task '{task.name}': {about}",
-                "link": task_path(task.id),
-            }
-        )
-        if person.email:
-            mail.append(
-                _email(
-                    task,
-                    person,
-                    f"[ContractFlow] {task.name}: {about}",
-                    [
-                        f"A task is waiting for you: {task.name}",
-                        f"有一项待办等待您处理：{task.name}",
-                        about,
-                        *_due_lines(task, person),
-                    ],
-                    key=f"task-ready:{task.id}:{person.id}",
-                )
+    notify(
+        session,
+        [person.id for person in people],
+        kind="task_ready",
+        message=f"New task '{task.name}': {about}",
+        link=task_path(task.id),
+    )
+    _write_mail(
+        session,
+        [
+            _email(
+                settings,
+                task,
+                person,
+                _subject(settings, task, person, about),
+                _task_lines(settings, task, person, about),
+                key=f"task-ready:{task.id}:{person.id}",
             )
-    _write(session, bell, mail)
+            for person in people
+            if person.email
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class TaskNotifier:
+    """The engine listener for new ready tasks, bound to the installation's message settings."""
+
+    settings: MessageSettings
+
+    def __call__(self, session: Session, task: HumanTask) -> None:
+        notify_task_ready(self.settings, session, task)
 
 
 def notify_delegated(
-    session: Session, task: HumanTask, person: User, by: str, note: str | None
+    session: Session,
+    task: HumanTask,
+    person: User,
+    by: str,
+    note: str | None,
+    settings: MessageSettings | None = None,
 ) -> None:
-    """Tell the person a task was delegated to."""
+    """Tell the person a task was delegated to, in the app and by mail in their language."""
+    settings = settings or MessageSettings()
     about = _about(session, task)
     message = f"{by} delegated '{task.name}' to you: {about}"
-    bell = {
-        "user_id": person.id,
-        "kind": "task_delegated",
-        "message": f"{message} — {note}" if note else message,
-        "link": task_path(task.id),
-    }
-    mail = []
-    if person.email:
-        stamp = clock.now().strftime("%Y%m%d%H%M%S%f")
-        lines = [message, f"{by} 将待办“{task.name}”转交给您。"]
-        mail.append(
-            _email(
-                task,
-                Recipient(id=person.id, email=person.email, time_zone=person.time_zone),
-                f"[ContractFlow] {task.name}: {about}",
-                [*lines, note] if note else lines,
-                key=f"task-delegated:{task.id}:{person.id}:{stamp}",
-            )
-        )
-    _write(session, [bell], mail)
+    notify(
+        session,
+        [person.id],
+        kind="task_delegated",
+        message=f"{message} — {note}" if note else message,
+        link=task_path(task.id),
+    )
+    if not person.email:
+        return
+    reader = Recipient(person.id, person.email, person.time_zone, person.locale)
+    lines = [
+        texts(DELEGATED, by=by, name=texts(task.name), about=about)
+        for texts in _readers(settings, reader)
+    ]
+    stamp = clock.now().strftime("%Y%m%d%H%M%S%f")
+    mail = _email(
+        settings,
+        task,
+        reader,
+        _subject(settings, task, reader, about),
+        [*lines, note] if note else lines,
+        key=f"task-delegated:{task.id}:{person.id}:{stamp}",
+    )
+    _write_mail(session, [mail])
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -228,9 +280,9 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def install() -> None:
-    """Listen to the engine for new human tasks (idempotent)."""
+def install(settings: MessageSettings | None = None) -> None:
+    """Listen to the engine for new human tasks with these settings (replacing earlier ones)."""
     from engine.runtime import human_task_listeners
 
-    if on_human_task_created not in human_task_listeners:
-        human_task_listeners.append(on_human_task_created)
+    kept = [one for one in human_task_listeners if not isinstance(one, TaskNotifier)]
+    human_task_listeners[:] = [*kept, TaskNotifier(settings or MessageSettings())]

@@ -11,7 +11,6 @@ the only source of truth: a miss simply deserialises.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -64,15 +63,5 @@ class WorkflowCache:
 DEFAULT_SIZE = 1024
 
 
-def configured_size() -> int:
-    """CONTRACTFLOW_WORKFLOW_CACHE_SIZE (0 turns the cache off)."""
-    raw = os.environ.get("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", "")
-    try:
-        return max(0, int(raw)) if raw.strip() else DEFAULT_SIZE
-    except ValueError:
-        raise ValueError(
-            f"CONTRACTFLOW_WORKFLOW_CACHE_SIZE must be a whole number, not {raw!r}"
-        ) from None
-
-
-workflow_cache = WorkflowCache(configured_size())
+# The app factory sets the size from its configuration (CONTRACTFLOW_WORKFLOW_CACHE_SIZE).
+workflow_cache = WorkflowCache(DEFAULT_SIZE)

@@ -82,7 +82,7 @@ def mails_to(address: str) -> list[OutboxMessage]:
     ]
 
 
-def test_the_task_mail_arrives_with_its_link(api, app, smtp_server):
+def test_the_task_mail_arrives_with_its_link(smtp_server, api, app):
     task_id = submit_for_bob(api)
     with app.app_context():
         report = outbox.deliver_due(db.session)

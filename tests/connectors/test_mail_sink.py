@@ -35,7 +35,7 @@ def kept(channel: SinkChannel) -> list[SinkMessage]:
     )
 
 
-def test_the_task_mail_of_an_approval_step_is_kept_in_the_sink_and_delivered(api, app, no_servers):
+def test_the_task_mail_of_an_approval_step_is_kept_in_the_sink_and_delivered(no_servers, api, app):
     task_id = submit_for_bob(api)
     with app.app_context():
         report = outbox.deliver_due(db.session)
@@ -54,7 +54,7 @@ def test_the_task_mail_of_an_approval_step_is_kept_in_the_sink_and_delivered(api
         assert len([m for m in kept(SinkChannel.EMAIL) if m.outbox_message_id == row.id]) == 1
 
 
-def test_an_expiry_reminder_by_sms_is_kept_in_the_sink(app, active, no_servers):  # noqa: F811
+def test_an_expiry_reminder_by_sms_is_kept_in_the_sink(no_servers, app, active):  # noqa: F811
     contract = active()
     notice = contract["expiry"] - timedelta(days=NOTICE_DAYS)
     with at(notice):
@@ -157,7 +157,7 @@ def test_raw_errors_are_explained(channel, raw, reason, where):
 
 
 def test_a_gateway_url_never_shows_its_credentials(monkeypatch):
-    from connectors import channels
+    from webui import channels
 
     monkeypatch.setenv("CONTRACTFLOW_SMS_GATEWAY_URL", "https://u:pw@gw.example.com:8443/send?k=s")
     assert channels.current().sms.shown_url == "https://gw.example.com:8443/send"

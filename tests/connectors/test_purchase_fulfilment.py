@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from connectors.models import InboundEvent, InboundStatus, Incident, IncidentStatus
-from contracts.core.models import Notification
+from contracts.notifications.models import Notification
 from engine import clock, runtime, timers
 from engine.models import InstanceStatus, OutboxMessage, OutboxStatus, ProcessInstance
 from tests.connectors.conftest import configure, deliver, po_created, post_webhook

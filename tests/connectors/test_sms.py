@@ -14,6 +14,7 @@ from engine import clock
 from engine.models import OutboxMessage, OutboxStatus
 from engine.outbox import DeliveryRegistry, deliver_due
 from tests.sms_gateway import Gateway, sms_gateway
+from webui.config import sms_settings
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def gateway(monkeypatch) -> Iterator[Gateway]:
 @pytest.fixture
 def handlers() -> DeliveryRegistry:
     registry = DeliveryRegistry()
-    sms.register(registry)
+    sms.register(registry, settings=sms_settings)
     return registry
 
 

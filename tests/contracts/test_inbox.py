@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from contracts.audit.models import AuditEntry
-from contracts.core.models import Notification
 from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.identity.actor import Actor
 from contracts.identity.models import User
 from contracts.inbox import queries as inbox
+from contracts.notifications.models import Notification
 from engine import clock
 from engine.errors import ConflictError
 from engine.models import HumanTask, InstanceEvent, OutboxMessage

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from contracts.core.models import Contract, Notification
+from contracts.core.models import Contract
 from contracts.identity.models import User
 from contracts.lifecycle.dates import add_term, midnight
+from contracts.notifications.models import Notification
 from engine import clock
 from engine.models import OutboxMessage, ProcessInstance
 from engine.timers import fire_due_timers

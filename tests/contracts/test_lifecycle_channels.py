@@ -16,6 +16,7 @@ from engine.outbox import DeliveryRegistry, deliver_due
 # `active` is test_lifecycle's fixture (an activated contract), used here as well.
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
 from tests.sms_gateway import Gateway, sms_gateway
+from webui.config import sms_settings
 from webui.extensions import db
 
 
@@ -29,7 +30,7 @@ def gateway(monkeypatch) -> Iterator[Gateway]:
 def deliver_sms(app) -> list[int]:
     """Deliver what is due; return the ids of the text messages delivered."""
     handlers = DeliveryRegistry()
-    sms.register(handlers)
+    sms.register(handlers, settings=sms_settings)
     handlers.register("email", lambda message: None)  # mail is not under test here
     with app.app_context():
         delivered = deliver_due(db.session, handlers=handlers).delivered

@@ -11,13 +11,14 @@ from engine.outbox import DeliveryRegistry, deliver_due
 # aiosmtpd server on a free port (with the SMTP settings pointed at it).
 from tests.connectors.test_email import port, smtp_server  # noqa: F401
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
+from webui.config import smtp_settings
 from webui.extensions import db
 
 
 def deliver_mail(app) -> int:
     """Deliver what is due over SMTP (text messages are not under test here)."""
     handlers = DeliveryRegistry()
-    email.register(handlers)
+    email.register(handlers, settings=smtp_settings)
     handlers.register("sms", lambda message: None)
     with app.app_context():
         report = deliver_due(db.session, handlers=handlers)

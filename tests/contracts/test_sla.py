@@ -7,8 +7,8 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from contracts.core.models import Notification
 from contracts.identity.models import User
+from contracts.notifications.models import Notification
 from engine import clock
 from engine.timers import fire_due_timers
 from webui.extensions import db

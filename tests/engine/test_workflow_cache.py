@@ -78,7 +78,8 @@ def test_a_state_written_elsewhere_is_restored_from_the_database(session, operat
 
 
 def test_cache_size_comes_from_the_environment(monkeypatch):
-    from engine.spiff.workflow_cache import DEFAULT_SIZE, configured_size
+    from engine.spiff.workflow_cache import DEFAULT_SIZE
+    from webui.config import workflow_cache_size as configured_size
 
     monkeypatch.delenv("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", raising=False)
     assert configured_size() == DEFAULT_SIZE == 1024

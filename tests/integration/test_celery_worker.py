@@ -17,8 +17,8 @@ from celery import Celery
 from kombu import Connection
 from sqlalchemy import func, select
 
-from contracts.core.models import Notification
 from contracts.identity.models import User
+from contracts.notifications.models import Notification
 from engine import clock
 from engine.models import InstanceEvent, ProcessInstance
 from tests.integration.conftest import broker_url

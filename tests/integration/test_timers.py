@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from contracts.approval.settings import ApprovalSettings
 from contracts.core import service
-from contracts.core.models import Notification
 from contracts.identity.actor import Actor
 from contracts.identity.models import User
+from contracts.notifications.models import Notification
 from engine import clock
 from engine.models import InstanceEvent, InstanceStatus, ProcessInstance
 from engine.timers import fire_due_timers

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from contracts.core.models import Notification
 from contracts.identity.models import User
+from contracts.notifications.models import Notification
 from engine.models import InstanceEvent
 from tests.factories import add_user
 from tests.webui.test_pages import browser_as, number_of, text  # noqa: F401 - fixture

@@ -42,7 +42,7 @@ def bob_mail(app) -> OutboxMessage:
         return row
 
 
-def test_an_admin_reads_the_task_mail_with_a_working_link(client, api, app, no_servers):
+def test_an_admin_reads_the_task_mail_with_a_working_link(no_servers, client, api, app):
     task_id = submit_for_bob(api)
     deliver(app)
     row = bob_mail(app)

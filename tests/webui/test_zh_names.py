@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contracts.core.models import ContractType, Notification
+from contracts.core.models import ContractType
 from contracts.identity.models import User
+from contracts.notifications.models import Notification
 from webui.extensions import db
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

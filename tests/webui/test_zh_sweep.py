@@ -21,9 +21,10 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from connectors.catalog import CONNECTORS
-from contracts.core.models import Contract, ContractType, Notification
+from contracts.core.models import Contract, ContractType
 from contracts.identity.models import User
 from contracts.lifecycle.expiry_notices import _message as expiry_message
+from contracts.notifications.models import Notification
 from engine import outbox
 from engine.models import OutboxMessage, ProcessDefinition, ProcessInstance
 from tests.contracts.documents.samples import make_pdf

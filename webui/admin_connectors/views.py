@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from connectors import catalog, channels, monitoring, settings, sink
+from connectors import catalog, monitoring, settings, sink
 from connectors.errors import ConnectorConfigError
 from connectors.models import AuthType, InboundStatus, IncidentStatus
 from connectors.secret_box import SecretBox
 from contracts import audit
 from engine import jobs
 from engine.models import OutboxStatus
+from webui import channels
 from webui.admin_connectors import bp
 from webui.admin_connectors.wording import incident_errors, outbox_rows
 from webui.auth import client_ip

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user, login_required
 
-from connectors import channels, sink
+from connectors import sink
 from connectors.models import SinkChannel
-from contracts.notifications.service import base_url
+from webui import channels
 from webui.admin_sink import bp
+from webui.config import base_url
 from webui.extensions import db
 
 
@@ -36,6 +37,7 @@ def _detail(channel: SinkChannel, message_id: int) -> str:
         kept=kept,
         channel=channel,
         channels=channels.current(),
+        # Read at each request, as before: links to this installation open here.
         html=sink.framed_html(kept, base_url()),
         link=sink.local_link(kept.link, base_url()),
     )

@@ -17,7 +17,7 @@ from webui.extensions import db
 from webui.inbox import shapes
 from webui.inbox.filters import openapi_params, read_filters
 from webui.inbox.shapes import task_json
-from webui.settings import form_library
+from webui.settings import form_library, message_settings
 
 
 def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
@@ -156,7 +156,7 @@ def complete_task(task_id: int) -> dict[str, Any]:
 def delegate_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     view = inbox.delegate_task(
-        db.session, task_id, body.get("to"), body.get("note"), current_actor()
+        db.session, task_id, body.get("to"), body.get("note"), current_actor(), message_settings()
     )
     db.session.commit()
     return task_json(view, now=clock.now())

@@ -24,6 +24,7 @@ from webui.inbox import bp
 from webui.inbox.documents import documents_of
 from webui.inbox.filters import read_filters
 from webui.redirects import safe_next
+from webui.settings import message_settings
 
 
 def _tabs() -> list[tuple[str | None, str]]:
@@ -228,7 +229,9 @@ def delegate(task_id: int) -> Response:
     to = request.form.get("to", "")
     return _act(
         task_id,
-        lambda: inbox.delegate_task(db.session, task_id, to, request.form.get("note"), actor),
+        lambda: inbox.delegate_task(
+            db.session, task_id, to, request.form.get("note"), actor, message_settings()
+        ),
         _("The task was delegated to %(user)s.", user=to),
     )
 
