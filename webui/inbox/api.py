@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import login_required
 
 from contracts.errors import ValidationError
-from contracts.inbox import queries as inbox
+from contracts.inbox import actions, queries
 from engine import clock
 from webui.api import bp
 from webui.api.schemas import contract_json, task_json
@@ -18,9 +18,9 @@ from webui.inbox.filters import openapi_params, read_filters
 from webui.settings import form_library
 
 
-def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
+def _task_detail(view: queries.TaskView) -> dict[str, Any]:
     body = task_json(view, now=clock.now())
-    form = inbox.form_for(view.task, form_library())
+    form = queries.form_for(view.task, form_library())
     body["form"] = form["schema"]
     body["ui_schema"] = form["ui_schema"]
     body["contract"] = contract_json(view.contract) if view.contract else None
@@ -39,7 +39,7 @@ def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
 @login_required
 def list_tasks() -> dict[str, Any]:
     filters = read_filters()
-    views, total = inbox.list_tasks(db.session, filters, current_actor())
+    views, total = queries.list_tasks(db.session, filters, current_actor())
     now = clock.now()
     return {
         "items": [task_json(v, now=now) for v in views],
@@ -60,7 +60,7 @@ def list_tasks() -> dict[str, Any]:
 )
 @login_required
 def task_counts() -> dict[str, int]:
-    return inbox.tab_counts(db.session, read_filters(), current_actor())
+    return queries.tab_counts(db.session, read_filters(), current_actor())
 
 
 @operation(
@@ -73,7 +73,7 @@ def task_counts() -> dict[str, int]:
 )
 @login_required
 def get_task(task_id: int) -> dict[str, Any]:
-    return _task_detail(inbox.get_task(db.session, task_id, current_actor()))
+    return _task_detail(queries.get_task(db.session, task_id, current_actor()))
 
 
 @operation(
@@ -86,7 +86,7 @@ def get_task(task_id: int) -> dict[str, Any]:
 )
 @login_required
 def claim_task(task_id: int) -> dict[str, Any]:
-    view = inbox.claim_task(db.session, task_id, current_actor())
+    view = actions.claim_task(db.session, task_id, current_actor())
     db.session.commit()
     return task_json(view, now=clock.now())
 
@@ -101,7 +101,7 @@ def claim_task(task_id: int) -> dict[str, Any]:
 )
 @login_required
 def unclaim_task(task_id: int) -> dict[str, Any]:
-    view = inbox.unclaim_task(db.session, task_id, current_actor())
+    view = actions.unclaim_task(db.session, task_id, current_actor())
     db.session.commit()
     return task_json(view, now=clock.now())
 
@@ -129,7 +129,7 @@ def complete_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     if "data" not in body:
         raise ValidationError({"data": ["is required"]})
-    view = inbox.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
+    view = actions.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
     db.session.commit()
     return {
         "task": task_json(view, now=clock.now()),
@@ -149,7 +149,7 @@ def complete_task(task_id: int) -> dict[str, Any]:
 @login_required
 def delegate_task(task_id: int) -> dict[str, Any]:
     body = json_object()
-    view = inbox.delegate_task(
+    view = actions.delegate_task(
         db.session, task_id, body.get("to"), body.get("note"), current_actor()
     )
     db.session.commit()
@@ -168,6 +168,6 @@ def delegate_task(task_id: int) -> dict[str, Any]:
 @login_required
 def comment_on_task(task_id: int) -> tuple[dict[str, Any], int]:
     body = json_object()
-    view = inbox.comment_on_task(db.session, task_id, body.get("comment"), current_actor())
+    view = actions.comment_on_task(db.session, task_id, body.get("comment"), current_actor())
     db.session.commit()
     return task_json(view, now=clock.now()), 201
