@@ -309,7 +309,7 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
     from contracts.identity import accounts
     from contracts.identity.actor import Actor
     from contracts.identity.models import User
-    from contracts.inbox import queries as inbox
+    from contracts.inbox import actions, queries
     from webui.extensions import db
 
     path = workdir / f"platform-{name}.db"
@@ -392,14 +392,16 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
                         timings,
                         "inbox",
                         approver,
-                        lambda a, c=case: _task_in_inbox(session, inbox, a, contract_ids[c.index]),
+                        lambda a, c=case: _task_in_inbox(
+                            session, queries, a, contract_ids[c.index]
+                        ),
                     )
                     request(
                         timings,
                         "approve",
                         approver,
                         lambda a, t=task_id: (
-                            inbox.complete_task(session, t, dict(APPROVE), a, forms).task.id
+                            actions.complete_task(session, t, dict(APPROVE), a, forms).task.id
                         ),
                     )
                     yield
@@ -429,9 +431,9 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
     return timings
 
 
-def _task_in_inbox(session: Any, inbox: Any, actor: Any, contract_id: int) -> int:
+def _task_in_inbox(session: Any, queries: Any, actor: Any, contract_id: int) -> int:
     """Open the approver's inbox (first page) and pick the task for this contract."""
-    views, _total = inbox.list_tasks(session, inbox.TaskFilters(), actor)
+    views, _total = queries.list_tasks(session, queries.TaskFilters(), actor)
     for view in views:
         if view.contract is not None and view.contract.id == contract_id:
             return int(view.task.id)
@@ -735,7 +737,7 @@ class Breakdown:
 
     TARGETS = (
         ("contracts.audit", "record", "audit.record (hash chain)"),
-        ("contracts.inbox.queries", "_contract_of", "inbox: load the task's contract"),
+        ("contracts.inbox.queries", "contract_of", "inbox: load the task's contract"),
         ("contracts.inbox.queries", "list_tasks", "inbox.list_tasks (own code)"),
         ("contracts.approval.forms", "FormLibrary.validate", "form validation (jsonschema)"),
         ("contracts.core.service", "get_contract", "service.get_contract (own code)"),

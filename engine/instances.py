@@ -150,21 +150,19 @@ def terminate(
         doing="terminate",
     )
     now = clock.now()
-    # Row by row through the ORM (an admin action, a few rows) so that flush listeners,
-    # e.g. projections of the tasks, hear that they were cancelled.
-    for task in session.scalars(
+    open_tasks = session.scalars(
         select(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY
         )
-    ):
-        task.status = HumanTaskStatus.CANCELLED
-        task.completed_at = now
+    )
+    cancelled = runtime.cancel_tasks(session, list(open_tasks), now)
     instance.status = InstanceStatus.TERMINATED
     instance.next_timer_at = None
     instance.completed_at = now
     instance.updated_at = now
     runtime.record_event(session, instance.id, "terminated", actor=actor, comment=comment)
     session.flush()
+    runtime.report_task_writes(session, [], cancelled)  # e.g. projections of the tasks
     return instance
 
 

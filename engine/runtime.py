@@ -74,6 +74,18 @@ human_task_listeners: list[HumanTaskListener] = []
 HumanTaskWriteListener = Callable[[Session, list[int], list[int]], None]
 human_task_write_listeners: list[HumanTaskWriteListener] = []
 
+# Called with the ids of candidate rows added to tasks that already existed (e.g. an
+# escalation widening who may take a task), after they are written.
+HumanTaskCandidateListener = Callable[[Session, list[int]], None]
+human_task_candidate_listeners: list[HumanTaskCandidateListener] = []
+
+
+def report_task_writes(session: Session, created: list[int], changed: list[int]) -> None:
+    """Tell the write listeners which human_task rows a change inserted or changed."""
+    if created or changed:
+        for on_write in human_task_write_listeners:
+            on_write(session, created, changed)
+
 
 class Step:
     """One unit of work on one instance: the restored workflow plus what to save."""
@@ -157,10 +169,7 @@ class Step:
                 self.events = []
             created = self._project_human_tasks(now)
             self.session.flush()
-            if created or self.changed_tasks:
-                created_ids = [row.id for row in created]
-                for on_write in human_task_write_listeners:
-                    on_write(self.session, created_ids, self.changed_tasks)
+            report_task_writes(self.session, [row.id for row in created], self.changed_tasks)
             for row in created:
                 for on_created in human_task_listeners:
                     on_created(self.session, row)
@@ -195,13 +204,12 @@ class Step:
         ready_now = wf.ready_user_task_ids(self.workflow)
         vanished = self.ready_before - ready_now - self.handled
         if vanished:  # e.g. an interrupting boundary event took the task away
-            for row in self.session.scalars(
+            rows = self.session.scalars(
                 select(HumanTask).where(
                     HumanTask.task_guid.in_(vanished), HumanTask.status == HumanTaskStatus.READY
                 )
-            ):
-                row.status = HumanTaskStatus.CANCELLED
-                row.completed_at = now
+            )
+            self.changed_tasks += cancel_tasks(self.session, list(rows), now)
         created: list[HumanTask] = []
         connection = self.session.connection()
         for task in wf.ready_user_tasks(self.workflow, only=ready_now - self.ready_before):
@@ -274,9 +282,11 @@ _INSERT_EVENT = insert(table_of(InstanceEvent))
 _TASKS = table_of(HumanTask)
 _INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id)
 _INSERT_CANDIDATE = insert(table_of(HumanTaskCandidate))
+_INSERT_CANDIDATE_ID = _INSERT_CANDIDATE.returning(table_of(HumanTaskCandidate).c.id)
 _COMPLETE_TASK = _TASKS.update().where(
     _TASKS.c.id == bindparam("_id"), _TASKS.c.status == bindparam("_ready")
 )
+_SET_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("_id"))
 _INSTANCE = table_of(ProcessInstance)
 _INSERT_INSTANCE = insert(_INSTANCE).returning(_INSTANCE.c.id)
 
@@ -426,10 +436,9 @@ def claim_task(session: Session, task_id: int, username: str) -> HumanTask:
             f"task {task_id} is already claimed by {task.assignee}",
             details={"assignee": task.assignee},
         )
-    # Through the ORM too, so flush listeners (projections of the task) hear the change;
-    # the row already holds the value, the flush's UPDATE writes the same.
-    task.assignee = username
+    set_committed_value(task, "assignee", username)
     session.flush()
+    report_task_writes(session, [], [task_id])
     return task
 
 
@@ -438,9 +447,42 @@ def unclaim_task(session: Session, task_id: int, username: str) -> HumanTask:
     task = get_human_task(session, task_id)
     if task.assignee != username:
         raise ConflictError(f"task {task_id} is not claimed by {username}")
-    task.assignee = None
-    session.flush()
+    assign_task(session, task, None)
     return task
+
+
+def assign_task(session: Session, task: HumanTask, username: str | None) -> None:
+    """Set who holds a task (None: nobody); the caller has checked that they may."""
+    # Core, reported to the write listeners: a flush of the row would be heard twice by
+    # projections that also follow ORM edits of task rows.
+    session.connection().execute(_SET_TASK, {"_id": task.id, "assignee": username})
+    set_committed_value(task, "assignee", username)
+    session.flush()
+    report_task_writes(session, [], [task.id])
+
+
+def cancel_tasks(session: Session, tasks: list[HumanTask], now: Any) -> list[int]:
+    """Mark loaded ready tasks cancelled (not reported: the caller reports their ids)."""
+    ids = [task.id for task in tasks]
+    if ids:
+        values = {"status": HumanTaskStatus.CANCELLED, "completed_at": now}
+        session.connection().execute(_SET_TASK, [{"_id": i, **values} for i in ids])
+        for task in tasks:
+            for key, value in values.items():
+                set_committed_value(task, key, value)
+    return ids
+
+
+def add_candidate_group(session: Session, task: HumanTask, group: str) -> bool:
+    """Let one more group take a task (an escalation); False when it already may."""
+    if group in task.candidate_groups:
+        return False
+    values = {"task_id": task.id, "group_name": group, "username": None}
+    candidate_id = session.connection().execute(_INSERT_CANDIDATE_ID, values).scalar_one()
+    session.expire(task, ["candidates"])  # read again with the new row when next asked
+    for on_added in human_task_candidate_listeners:
+        on_added(session, [candidate_id])
+    return True
 
 
 def fire_timers(

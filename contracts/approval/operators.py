@@ -14,8 +14,9 @@ from contracts.identity.models import Group, Membership, User
 from contracts.notifications.links import task_path
 from contracts.notifications.service import notify
 from contracts.notifications.settings import MessageSettings
+from engine import runtime
 from engine.errors import WorkflowStepError
-from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
+from engine.models import HumanTask, HumanTaskStatus
 from engine.operators import OperatorContext, OperatorRegistry
 
 # A status change needs the contract's own row only; its type, department,
@@ -114,8 +115,7 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     group = str(params.get("group"))
     escalated = []
     for task in _open_tasks(ctx, str(params.get("task"))):
-        if group not in task.candidate_groups:
-            task.candidates.append(HumanTaskCandidate(group_name=group))
+        runtime.add_candidate_group(ctx.session, task, group)
         escalated.append(task.id)
         members = ctx.session.scalars(
             select(User).join(Membership).join(Group).where(Group.name == group)

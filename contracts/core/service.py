@@ -106,6 +106,10 @@ def update_contract(
             "reload and try again",
             details={"contract_id": contract_id},
         ) from exc
+    # The inbox's entries copy its amount, type, department, title and counterparty.
+    from contracts.inbox import projection  # the inbox reads contracts: imported late
+
+    projection.contracts_changed(session, [contract.id])
     audit.record(
         session,
         "contract.edit",

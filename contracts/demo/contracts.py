@@ -19,7 +19,7 @@ from contracts.core import service
 from contracts.core.models import Contract
 from contracts.identity.accounts import find_user
 from contracts.identity.actor import Actor
-from contracts.inbox import queries as inbox
+from contracts.inbox import actions
 from engine.models import HumanTask, HumanTaskStatus, ProcessInstance
 
 
@@ -73,7 +73,7 @@ def load_sample_contracts(
             data: dict[str, Any] = {"decision": decision}
             if comment:
                 data["comment"] = comment
-            inbox.complete_task(session, task_id, data, _actor(session, username), forms)
+            actions.complete_task(session, task_id, data, _actor(session, username), forms)
         session.flush()
     return numbers
 

@@ -12,7 +12,7 @@ from contracts.core.models import Contract, ContractStatus
 from contracts.identity import access
 from contracts.identity.actor import Actor
 from contracts.identity.models import Role
-from contracts.inbox import queries as inbox
+from contracts.inbox import queries
 from contracts.lifecycle import calendar
 
 # A contract is "mine, still moving" until it is running or closed.
@@ -29,7 +29,7 @@ EXPIRING_DAYS = 60
 
 @dataclass(frozen=True)
 class Home:
-    tasks: list[inbox.TaskView]
+    tasks: list[queries.TaskView]
     task_count: int
     my_contracts: list[Contract]
     waiting: dict[int, list[approval_progress.Stage]]
@@ -40,8 +40,8 @@ class Home:
 
 def home_for(session: Session, actor: Actor) -> Home:
     """Gather the home page of one user (every section scoped to what they may see)."""
-    filters = inbox.TaskFilters(per_page=SHOWN)
-    tasks, task_count = inbox.list_tasks(session, filters, actor)
+    filters = queries.TaskFilters(per_page=SHOWN)
+    tasks, task_count = queries.list_tasks(session, filters, actor)
     mine = list(
         session.scalars(
             select(Contract)

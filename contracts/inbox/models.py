@@ -12,7 +12,7 @@ from engine.db import Base, ExactDecimal
 
 
 class InboxEntry(Base):
-    """One way a person reaches a human task, kept by `contracts.inbox_entries`.
+    """One way a person reaches a human task, kept by `contracts.inbox.projection`.
 
     Each task has one row per candidate (`kind` "c", `audience` "g:<group>" or
     "u:<user>"), one for whoever holds or completed it ("h", "h:<user>", NULL when

@@ -1,15 +1,19 @@
-"""Keep `inbox_entry` (see contracts.models.inbox_entry) in step with the engine's tasks.
+"""Keep `inbox_entry` (see contracts.inbox.models) in step with the engine's tasks.
 
-The engine knows nothing of it: a session `after_flush` listener looks at what the flush
-wrote and mirrors it with at most three Core statements, each an INSERT/UPDATE that reads
-the engine's rows in the database (no SELECT round trip, no ORM objects):
+Each change is told, never discovered: nothing here listens to a Session. What it hears
+and what it writes (Core statements that read the engine's rows in the database, no
+SELECT round trip, no ORM objects):
 
-- new human tasks (a step readied them): their entries, one INSERT ... SELECT;
-- new candidates of existing tasks (an escalation): their entries;
-- tasks whose status, assignee, completer or due date changed (claim, unclaim, delegate,
-  complete, cancel): their entries' state, holder and due date, one UPDATE ... FROM;
-- contracts whose amount, type, department, title or counterparty changed: their
-  entries' copies.
+- the engine's write listeners (`engine.runtime.human_task_write_listeners`): tasks a
+  step readied, and tasks it, a claim, an unclaim, a delegation or a termination changed
+  (state, holder, due date) -> `on_task_writes`, one INSERT ... SELECT / UPDATE ... FROM;
+- the engine's candidate listeners: groups an escalation added -> `on_candidates_added`;
+- contract edits (`contracts.core.service.update_contract` calls it) -> `contracts_changed`:
+  the entries' copies of amount, type, department, title and counterparty;
+- ORM flushes of the engine's two task classes themselves (a row inserted or a due date
+  set by hand, as tests and admin shells do; the engine's own writes are Core statements,
+  reported above): mapper events on `HumanTask` and `HumanTaskCandidate` only, so a
+  flush of anything else runs nothing here.
 
 `rebuild` fills the table from scratch (bulk-loaded databases, e.g. the benchmark).
 """
@@ -184,58 +188,54 @@ _SYNC_CONTRACTS = (
     )
 )
 _TASK_FIELDS = ("status", "assignee", "completed_by", "due_at")
-_CONTRACT_FIELDS = (
-    "amount_cny",
-    "contract_type_id",
-    "department_id",
-    "title",
-    "counterparty_id",
-)
-
-
-def _changed(obj: Any, fields: tuple[str, ...]) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in fields)
-
-
-def after_flush(session: Session, _context: Any) -> None:
-    """Mirror what this flush wrote to the engine's task rows (and contracts)."""
-    new_tasks: list[int] = []
-    new_candidates: list[HumanTaskCandidate] = []
-    for obj in session.new:
-        if isinstance(obj, HumanTask):
-            new_tasks.append(obj.id)
-        elif isinstance(obj, HumanTaskCandidate):
-            new_candidates.append(obj)
-    changed: list[int] = []
-    contracts: list[int] = []
-    for obj in session.dirty:
-        if isinstance(obj, HumanTask) and _changed(obj, _TASK_FIELDS):
-            changed.append(obj.id)
-        elif isinstance(obj, Contract) and _changed(obj, _CONTRACT_FIELDS):
-            contracts.append(obj.id)
-    if not (new_tasks or new_candidates or changed or contracts):
-        return
-    connection = session.connection()
-    on_task_writes(session, new_tasks, changed)
-    added = [{"one_candidate": c.id} for c in new_candidates if c.task_id not in new_tasks]
-    if added:  # a candidate added to a task that already has its entries
-        connection.execute(_INSERT_CANDIDATES, added)
-    if contracts:
-        connection.execute(_SYNC_CONTRACTS, [{"one_contract": i} for i in contracts])
 
 
 def on_task_writes(session: Session, created: list[int], changed: list[int]) -> None:
-    """Entries for new tasks; state, holder and due date for changed ones.
+    """Entries for new tasks; state, holder and due date for changed ones."""
+    _write_tasks(session.connection(), created, changed)
 
-    Heard from flushes (above) and from the engine's steps, which write their task
-    rows with Core statements (`engine.runtime.human_task_write_listeners`).
-    """
-    connection = session.connection()
+
+def on_candidates_added(session: Session, candidate_ids: list[int]) -> None:
+    """Entries for candidates added to tasks that already have theirs (an escalation)."""
+    if candidate_ids:
+        rows = [{"one_candidate": i} for i in candidate_ids]
+        session.connection().execute(_INSERT_CANDIDATES, rows)
+
+
+def contracts_changed(session: Session, contract_ids: list[int]) -> None:
+    """Copy the contracts' amount, type, department, title and counterparty to their entries."""
+    if contract_ids:
+        rows = [{"one_contract": i} for i in contract_ids]
+        session.connection().execute(_SYNC_CONTRACTS, rows)
+
+
+def _write_tasks(connection: Connection, created: list[int], changed: list[int]) -> None:
     if created:
         connection.execute(_INSERT_TASKS, [{"one_task": i} for i in created])
     if changed:
         connection.execute(_SYNC_TASKS, [{"one_task": i} for i in changed])
+
+
+def _task_inserted(_mapper: Any, connection: Connection, task: HumanTask) -> None:
+    # Its candidates follow in the same flush, each heard by `_candidate_inserted`.
+    _write_tasks(connection, [task.id], [])
+
+
+def _task_updated(_mapper: Any, connection: Connection, task: HumanTask) -> None:
+    attrs = inspect(task).attrs
+    if any(attrs[name].history.has_changes() for name in _TASK_FIELDS):
+        _write_tasks(connection, [], [task.id])
+
+
+def _candidate_inserted(_mapper: Any, connection: Connection, candidate: Any) -> None:
+    connection.execute(_INSERT_CANDIDATES, {"one_candidate": candidate.id})
+
+
+_MAPPER_EVENTS = (
+    (HumanTask, "after_insert", _task_inserted),
+    (HumanTask, "after_update", _task_updated),
+    (HumanTaskCandidate, "after_insert", _candidate_inserted),
+)
 
 
 def rebuild(connection: Connection) -> None:
@@ -246,10 +246,13 @@ def rebuild(connection: Connection) -> None:
 
 
 def install() -> None:
-    """Listen to every session's flushes (idempotent)."""
-    from engine.runtime import human_task_write_listeners
+    """Hear the engine's task writes and ORM flushes of its task rows (idempotent)."""
+    from engine.runtime import human_task_candidate_listeners, human_task_write_listeners
 
-    if not event.contains(Session, "after_flush", after_flush):
-        event.listen(Session, "after_flush", after_flush)
     if on_task_writes not in human_task_write_listeners:
         human_task_write_listeners.append(on_task_writes)
+    if on_candidates_added not in human_task_candidate_listeners:
+        human_task_candidate_listeners.append(on_candidates_added)
+    for model, name, listener in _MAPPER_EVENTS:
+        if not event.contains(model, name, listener):
+            event.listen(model, name, listener)

@@ -1,6 +1,6 @@
-"""The approver's side: list, open, claim, delegate, comment on and complete human tasks.
+"""The approver's reads: list, count and open human tasks (actions are in `actions`).
 
-The inbox lists and counts through `inbox_entry` (kept by `contracts.inbox_entries`), where
+The inbox lists and counts through `inbox_entry` (kept by `contracts.inbox.projection`), where
 each tab ("scope") is a range of one index, `(audience, state, sort column)`:
 
 - `mine`      ready tasks assigned to the actor (the holder entry "h:<me>", held)
@@ -23,11 +23,10 @@ from typing import Any
 from sqlalchemy import Select, and_, distinct, func, or_, select, union_all
 from sqlalchemy.orm import Session, lazyload
 
-from contracts import audit
 from contracts.approval.forms import FormLibrary
 from contracts.core.models import Contract, ContractType
 from contracts.core.service import contract_by_number
-from contracts.errors import PermissionDeniedError, ValidationError
+from contracts.errors import PermissionDeniedError
 from contracts.identity.actor import Actor
 from contracts.identity.models import Department, Group, Membership, User
 from contracts.inbox.models import InboxEntry
@@ -41,19 +40,12 @@ from contracts.inbox.projection import (
     starter_audience,
     user_audience,
 )
-from contracts.notifications.settings import MessageSettings
 from engine import clock, runtime
-from engine.errors import ConflictError, NotFoundError
+from engine.errors import NotFoundError
 from engine.models import (
     HumanTask,
-    HumanTaskStatus,
-    InstanceEvent,
     ProcessInstance,
 )
-
-# How a task's submitted data reads in the timeline.
-DECISION_ACTIONS = {"approve": "approved", "reject": "rejected"}
-REVISION_ACTIONS = {"resubmit": "resubmitted", "withdraw": "withdrawn"}
 
 SCOPES = ("mine", "groups", "completed", "started")
 SORTS = ("due", "-due", "created", "-created", "amount", "-amount")
@@ -63,7 +55,6 @@ SORT_COLUMNS = {
     "amount": InboxEntry.amount_cny,
 }
 DUE_WINDOWS = {"overdue": None, "today": timedelta(days=1), "week": timedelta(days=7)}
-MAX_COMMENT = 4000
 MAX_SEARCH = 100
 
 
@@ -246,7 +237,8 @@ def tab_counts(session: Session, filters: TaskFilters, actor: Actor) -> dict[str
     return {scope: int(n or 0) for scope, n in zip(SCOPES, row, strict=True)}
 
 
-def _contract_of(session: Session, task: HumanTask) -> Contract | None:
+def contract_of(session: Session, task: HumanTask) -> Contract | None:
+    """The contract a task is about (None for a process about no contract)."""
     return contract_by_number(session, task.instance.business_key)
 
 
@@ -264,81 +256,7 @@ def get_task(session: Session, task_id: int, actor: Actor) -> TaskView:
     task = runtime.get_human_task(session, task_id)
     if not (is_candidate(task, actor) or task.completed_by == actor.username):
         raise PermissionDeniedError(f"task {task_id} is not yours")
-    return TaskView(task=task, contract=_contract_of(session, task))
-
-
-def _audit(session: Session, action: str, actor: Actor, task_id: int, **details: Any) -> None:
-    audit.record(
-        session,
-        action,
-        actor=actor.username,
-        object_type="task",
-        object_id=task_id,
-        ip=actor.ip,
-        details=details or None,
-    )
-
-
-def claim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
-    """Assign a task to the actor; 409 when someone else holds it."""
-    view = get_task(session, task_id, actor)
-    runtime.claim_task(session, task_id, actor.username)
-    _audit(session, "task.claim", actor, task_id)
-    return view
-
-
-def unclaim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
-    """Give a claimed task back to its groups."""
-    view = get_task(session, task_id, actor)
-    runtime.unclaim_task(session, task_id, actor.username)
-    _audit(session, "task.unclaim", actor, task_id)
-    return view
-
-
-def _actionable(session: Session, task_id: int, actor: Actor) -> HumanTask:
-    """The ready task, if the actor may act on it now (a candidate, not held by another)."""
-    task = runtime.get_human_task(session, task_id)
-    if not is_candidate(task, actor):
-        raise PermissionDeniedError(f"you are not a candidate for task {task_id}")
-    if task.status != HumanTaskStatus.READY:
-        raise ConflictError(
-            f"task {task_id} is {task.status}, no longer ready",
-            details={"status": str(task.status)},
-        )
-    if task.assignee not in (None, actor.username):
-        raise ConflictError(
-            f"task {task_id} is claimed by {task.assignee}", details={"assignee": task.assignee}
-        )
-    return task
-
-
-def _clean_text(value: Any, field: str, *, required: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError({field: ["must not be empty"]})
-        return None
-    if not isinstance(value, str):
-        raise ValidationError({field: ["must be text"]})
-    if len(value) > MAX_COMMENT:
-        raise ValidationError({field: [f"must be at most {MAX_COMMENT} characters"]})
-    return value.strip()
-
-
-def _history(
-    session: Session, task: HumanTask, actor: Actor, action: str, **fields: Any
-) -> InstanceEvent:
-    event = InstanceEvent(
-        instance_id=task.instance_id,
-        at=clock.now(),
-        actor=actor.username,
-        action=action,
-        bpmn_id=task.bpmn_id,
-        task_name=task.name,
-        human_task_id=task.id,
-        **fields,
-    )
-    session.add(event)
-    return event
+    return TaskView(task=task, contract=contract_of(session, task))
 
 
 def may_take(session: Session, task: HumanTask, username: str) -> User | None:
@@ -355,83 +273,6 @@ def may_take(session: Session, task: HumanTask, username: str) -> User | None:
         .where(Membership.user_id == user.id, Group.name.in_(task.candidate_groups))
     )
     return user if in_group else None
-
-
-def delegate_task(
-    session: Session,
-    task_id: int,
-    to: Any,
-    note: Any,
-    actor: Actor,
-    messages: MessageSettings | None = None,
-) -> TaskView:
-    """Assign the task to another candidate with a note; recorded as "delegated"."""
-    task = _actionable(session, task_id, actor)
-    if not isinstance(to, str) or not to.strip():
-        raise ValidationError({"to": ["must name a user"]})
-    clean_note = _clean_text(note, "note", required=False)
-    target = may_take(session, task, to.strip())
-    if target is None:
-        raise ValidationError({"to": [f"{to.strip()[:80]} may not take this task"]})
-    if target.username == actor.username:
-        raise ValidationError({"to": ["you cannot delegate a task to yourself"]})
-    previous = task.assignee
-    task.assignee = target.username
-    _history(
-        session,
-        task,
-        actor,
-        "delegated",
-        comment=clean_note,
-        details={"to": target.username, "from": previous},
-    )
-    _audit(session, "task.delegate", actor, task_id, to=target.username)
-    from contracts.notifications import (
-        service as notifications,  # the listener module also imports this one
-    )
-
-    notifications.notify_delegated(session, task, target, actor.username, clean_note, messages)
-    session.flush()
-    return TaskView(task=task, contract=_contract_of(session, task))
-
-
-def comment_on_task(session: Session, task_id: int, comment: Any, actor: Actor) -> TaskView:
-    """Add a comment to the task's history without completing it."""
-    view = get_task(session, task_id, actor)
-    if view.task.status != HumanTaskStatus.READY:
-        raise ConflictError(f"task {task_id} is {view.task.status}, no longer ready")
-    text = _clean_text(comment, "comment", required=True)
-    _history(session, view.task, actor, "commented", comment=text)
-    _audit(session, "task.comment", actor, task_id)
-    session.flush()
-    return view
-
-
-def complete_task(
-    session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary
-) -> TaskView:
-    """Validate the form data and complete the task; the workflow runs to its next wait."""
-    task = _actionable(session, task_id, actor)
-    clean = forms.validate(task.form_schema, data)
-    # Loaded before the step, so the step's operators and listeners find it in the
-    # session; they change it through the session, so it is current afterwards.
-    contract = _contract_of(session, task)
-    decision = clean.get("decision") or clean.get("action")
-    action = DECISION_ACTIONS.get(
-        str(clean.get("decision")), REVISION_ACTIONS.get(str(clean.get("action")), "task_completed")
-    )
-    comment = clean.get("comment") or None
-    runtime.complete_task(
-        session,
-        task_id,
-        clean,
-        actor=actor.username,
-        action=action,
-        decision=decision,
-        comment=comment,
-    )
-    _audit(session, "task.complete", actor, task_id, decision=decision)
-    return TaskView(task=task, contract=contract)
 
 
 def form_for(task: HumanTask, forms: FormLibrary) -> dict[str, Any]:

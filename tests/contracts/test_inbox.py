@@ -12,6 +12,7 @@ from contracts.audit.models import AuditEntry
 from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.identity.actor import Actor
 from contracts.identity.models import User
+from contracts.inbox import actions
 from contracts.inbox import queries as inbox
 from contracts.notifications.models import Notification
 from engine import clock
@@ -57,7 +58,7 @@ def test_groups_tab_lists_unclaimed_tasks_of_my_groups_only(three):
 def test_mine_tab_holds_claimed_tasks_and_counts_follow(three):
     bob = actor("bob")
     views, _ = inbox.list_tasks(db.session, inbox.TaskFilters(scope="groups"), bob)
-    inbox.claim_task(db.session, views[0].task.id, bob)
+    actions.claim_task(db.session, views[0].task.id, bob)
     mine, total = inbox.list_tasks(db.session, inbox.TaskFilters(scope="mine"), bob)
     assert total == 1 and mine[0].task.id == views[0].task.id
     counts = inbox.tab_counts(db.session, inbox.TaskFilters(), bob)
@@ -70,7 +71,7 @@ def test_completed_and_started_tabs(three, app):
     from webui.settings import form_library
 
     with app.test_request_context():
-        inbox.complete_task(
+        actions.complete_task(
             db.session, views[0].task.id, {"decision": "approve"}, bob, form_library()
         )
     db.session.commit()
@@ -156,7 +157,7 @@ def second_manager(app):
 def test_delegate_assigns_records_audits_and_notifies(three, second_manager):
     bob = actor("bob")
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), bob)[0][0].task
-    view = inbox.delegate_task(db.session, task.id, "bert", "Please take this one", bob)
+    view = actions.delegate_task(db.session, task.id, "bert", "Please take this one", bob)
     db.session.commit()
     assert view.task.assignee == "bert"
     event = db.session.scalars(
@@ -186,7 +187,7 @@ def test_delegate_to_a_non_candidate_is_422_and_records_nothing(three, to, field
     bob = actor("bob")
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), bob)[0][0].task
     with pytest.raises(ValidationError) as caught:
-        inbox.delegate_task(db.session, task.id, to, "x", bob)
+        actions.delegate_task(db.session, task.id, to, "x", bob)
     db.session.rollback()
     assert field in caught.value.details
     assert db.session.get(HumanTask, task.id).assignee is None
@@ -198,22 +199,22 @@ def test_delegate_to_a_non_candidate_is_422_and_records_nothing(three, to, field
 def test_only_a_candidate_may_delegate_or_comment(three):
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), actor("bob"))[0][0].task
     with pytest.raises(PermissionDeniedError):
-        inbox.delegate_task(db.session, task.id, "bob", None, actor("carol"))
+        actions.delegate_task(db.session, task.id, "bob", None, actor("carol"))
     with pytest.raises(PermissionDeniedError):
-        inbox.comment_on_task(db.session, task.id, "hi", actor("carol"))
+        actions.comment_on_task(db.session, task.id, "hi", actor("carol"))
 
 
 def test_a_task_claimed_by_another_cannot_be_delegated(three, second_manager):
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), actor("bob"))[0][0].task
-    inbox.claim_task(db.session, task.id, actor("bert"))
+    actions.claim_task(db.session, task.id, actor("bert"))
     with pytest.raises(ConflictError):
-        inbox.delegate_task(db.session, task.id, "bert", None, actor("bob"))
+        actions.delegate_task(db.session, task.id, "bert", None, actor("bob"))
 
 
 def test_comment_is_recorded_without_completing(three):
     bob = actor("bob")
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), bob)[0][0].task
-    inbox.comment_on_task(db.session, task.id, "  <script>alert(1)</script> ", bob)
+    actions.comment_on_task(db.session, task.id, "  <script>alert(1)</script> ", bob)
     db.session.commit()
     event = db.session.scalars(
         select(InstanceEvent).where(InstanceEvent.action == "commented")
@@ -227,7 +228,7 @@ def test_bad_comments_are_422_and_record_nothing(three, comment):
     bob = actor("bob")
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), bob)[0][0].task
     with pytest.raises(ValidationError):
-        inbox.comment_on_task(db.session, task.id, comment, bob)
+        actions.comment_on_task(db.session, task.id, comment, bob)
     db.session.rollback()
     assert not db.session.scalars(
         select(InstanceEvent).where(InstanceEvent.action == "commented")

@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import login_required
 
 from contracts.errors import ValidationError
-from contracts.inbox import queries as inbox
+from contracts.inbox import actions, queries
 from engine import clock
 from webui.api import bp
 from webui.api.spec import json_object, operation
@@ -20,9 +20,9 @@ from webui.inbox.shapes import task_json
 from webui.settings import form_library, message_settings
 
 
-def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
+def _task_detail(view: queries.TaskView) -> dict[str, Any]:
     body = task_json(view, now=clock.now())
-    form = inbox.form_for(view.task, form_library())
+    form = queries.form_for(view.task, form_library())
     body["form"] = form["schema"]
     body["ui_schema"] = form["ui_schema"]
     body["contract"] = contract_json(view.contract) if view.contract else None
@@ -41,7 +41,7 @@ def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
 @login_required
 def list_tasks() -> dict[str, Any]:
     filters = read_filters()
-    views, total = inbox.list_tasks(db.session, filters, current_actor())
+    views, total = queries.list_tasks(db.session, filters, current_actor())
     now = clock.now()
     return shapes.TaskPage.render(
         {
@@ -64,7 +64,7 @@ def list_tasks() -> dict[str, Any]:
 )
 @login_required
 def task_counts() -> dict[str, Any]:
-    return shapes.TaskCounts.render(inbox.tab_counts(db.session, read_filters(), current_actor()))
+    return shapes.TaskCounts.render(queries.tab_counts(db.session, read_filters(), current_actor()))
 
 
 @operation(
@@ -77,7 +77,7 @@ def task_counts() -> dict[str, Any]:
 )
 @login_required
 def get_task(task_id: int) -> dict[str, Any]:
-    return _task_detail(inbox.get_task(db.session, task_id, current_actor()))
+    return _task_detail(queries.get_task(db.session, task_id, current_actor()))
 
 
 @operation(
@@ -90,7 +90,7 @@ def get_task(task_id: int) -> dict[str, Any]:
 )
 @login_required
 def claim_task(task_id: int) -> dict[str, Any]:
-    view = inbox.claim_task(db.session, task_id, current_actor())
+    view = actions.claim_task(db.session, task_id, current_actor())
     db.session.commit()
     return task_json(view, now=clock.now())
 
@@ -105,7 +105,7 @@ def claim_task(task_id: int) -> dict[str, Any]:
 )
 @login_required
 def unclaim_task(task_id: int) -> dict[str, Any]:
-    view = inbox.unclaim_task(db.session, task_id, current_actor())
+    view = actions.unclaim_task(db.session, task_id, current_actor())
     db.session.commit()
     return task_json(view, now=clock.now())
 
@@ -133,7 +133,7 @@ def complete_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     if "data" not in body:
         raise ValidationError({"data": ["is required"]})
-    view = inbox.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
+    view = actions.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
     db.session.commit()
     return shapes.TaskCompleted.render(
         {
@@ -155,7 +155,7 @@ def complete_task(task_id: int) -> dict[str, Any]:
 @login_required
 def delegate_task(task_id: int) -> dict[str, Any]:
     body = json_object()
-    view = inbox.delegate_task(
+    view = actions.delegate_task(
         db.session, task_id, body.get("to"), body.get("note"), current_actor(), message_settings()
     )
     db.session.commit()
@@ -174,6 +174,6 @@ def delegate_task(task_id: int) -> dict[str, Any]:
 @login_required
 def comment_on_task(task_id: int) -> tuple[dict[str, Any], int]:
     body = json_object()
-    view = inbox.comment_on_task(db.session, task_id, body.get("comment"), current_actor())
+    view = actions.comment_on_task(db.session, task_id, body.get("comment"), current_actor())
     db.session.commit()
     return task_json(view, now=clock.now()), 201

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask_login import current_user
 
-from contracts.inbox import queries as inbox
+from contracts.inbox import queries
 from contracts.notifications import service as notifications
 from webui.auth import current_actor
 from webui.extensions import db
@@ -19,7 +19,7 @@ def ready_task_count() -> int:
     known = g.get("ready_task_count")
     if known is not None:  # the inbox page counted its tabs already
         return int(known)
-    return inbox.count_tasks(db.session, inbox.TaskFilters(), current_actor())
+    return queries.count_tasks(db.session, queries.TaskFilters(), current_actor())
 
 
 def unread_notification_count() -> int:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from contracts.core import service
 from contracts.core.reference_data import contract_type_choices, department_choices
 from contracts.errors import ValidationError
-from contracts.inbox import queries as inbox
+from contracts.inbox import actions, queries
 from engine import clock
 from engine.errors import ConflictError
 from engine.models import HumanTaskStatus
@@ -56,7 +56,7 @@ def _due_windows() -> list[tuple[str, str]]:
     ]
 
 
-def _unfiltered(filters: inbox.TaskFilters) -> bool:
+def _unfiltered(filters: queries.TaskFilters) -> bool:
     narrowed = (filters.contract_type, filters.department, filters.q, filters.due)
     ranges = (filters.overdue, filters.amount_min, filters.amount_max)
     return not any(narrowed) and all(value is None for value in ranges)
@@ -67,10 +67,10 @@ def _unfiltered(filters: inbox.TaskFilters) -> bool:
 def index() -> str:
     filters = read_filters()
     actor = current_actor()
-    counts: dict[str | None, int] = dict(inbox.tab_counts(db.session, filters, actor))
+    counts: dict[str | None, int] = dict(queries.tab_counts(db.session, filters, actor))
     counts[None] = counts["mine"] + counts["groups"]
     total = counts[filters.scope]
-    views = inbox.page_of_tasks(db.session, filters, actor) if total else []
+    views = queries.page_of_tasks(db.session, filters, actor) if total else []
     if _unfiltered(filters):
         g.ready_task_count = counts[None]  # the nav's count: no second query
     template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
@@ -91,7 +91,7 @@ def index() -> str:
 
 
 def _render_task(
-    view: inbox.TaskView,
+    view: queries.TaskView,
     values: Any = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
@@ -100,7 +100,7 @@ def _render_task(
 
     actor = current_actor()
     task = view.task
-    form = inbox.form_for(task, form_library())
+    form = queries.form_for(task, form_library())
     errors = localize(errors or {})
     fields_html = render_form(
         form["schema"],
@@ -143,7 +143,7 @@ def _back_to(task_id: int) -> Response:
 @bp.get("/tasks/<int:task_id>")
 @login_required
 def task(task_id: int) -> tuple[str, int]:
-    html = _render_task(inbox.get_task(db.session, task_id, current_actor()))
+    html = _render_task(queries.get_task(db.session, task_id, current_actor()))
     db.session.commit()  # the timeline and document list it shows are audited
     return html
 
@@ -154,17 +154,17 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     from webui.settings import form_library
 
     actor = current_actor()
-    view = inbox.get_task(db.session, task_id, actor)
+    view = queries.get_task(db.session, task_id, actor)
     try:
-        data = parse_form(inbox.form_for(view.task, form_library())["schema"], request.form)
-        done = inbox.complete_task(db.session, task_id, data, actor, form_library())
+        data = parse_form(queries.form_for(view.task, form_library())["schema"], request.form)
+        done = actions.complete_task(db.session, task_id, data, actor, form_library())
     except UnknownFieldError as exc:
         db.session.rollback()
         errors = {name: [_("is not a field of this form")] for name in exc.names}
-        return _render_task(inbox.get_task(db.session, task_id, actor), request.form, errors, 422)
+        return _render_task(queries.get_task(db.session, task_id, actor), request.form, errors, 422)
     except ValidationError as exc:
         db.session.rollback()
-        view = inbox.get_task(db.session, task_id, actor)
+        view = queries.get_task(db.session, task_id, actor)
         return _render_task(view, request.form, exc.details, 422)
     except ConflictError as exc:
         db.session.rollback()
@@ -207,7 +207,7 @@ def _act(task_id: int, action: Any, success: str) -> Response:
 def claim(task_id: int) -> Response:
     actor = current_actor()
     return _act(
-        task_id, lambda: inbox.claim_task(db.session, task_id, actor), _("The task is yours now.")
+        task_id, lambda: actions.claim_task(db.session, task_id, actor), _("The task is yours now.")
     )
 
 
@@ -217,7 +217,7 @@ def unclaim(task_id: int) -> Response:
     actor = current_actor()
     return _act(
         task_id,
-        lambda: inbox.unclaim_task(db.session, task_id, actor),
+        lambda: actions.unclaim_task(db.session, task_id, actor),
         _("The task went back to its groups."),
     )
 
@@ -229,7 +229,7 @@ def delegate(task_id: int) -> Response:
     to = request.form.get("to", "")
     return _act(
         task_id,
-        lambda: inbox.delegate_task(
+        lambda: actions.delegate_task(
             db.session, task_id, to, request.form.get("note"), actor, message_settings()
         ),
         _("The task was delegated to %(user)s.", user=to),
@@ -243,6 +243,6 @@ def comment(task_id: int) -> Response:
     text = request.form.get("comment")
     return _act(
         task_id,
-        lambda: inbox.comment_on_task(db.session, task_id, text, actor),
+        lambda: actions.comment_on_task(db.session, task_id, text, actor),
         _("Your comment was added."),
     )
