@@ -157,13 +157,7 @@ class Step:
                 self.events = []
             created = self._project_human_tasks(now)
             self.session.flush()
-            if created or self.changed_tasks:
-                created_ids = [row.id for row in created]
-                for on_write in human_task_write_listeners:
-                    on_write(self.session, created_ids, self.changed_tasks)
-            for row in created:
-                for on_created in human_task_listeners:
-                    on_created(self.session, row)
+            self._notify_task_listeners(created)
         except StaleDataError as exc:
             raise _changed_meanwhile(instance_id) from exc
         except OperationalError as exc:
@@ -175,6 +169,16 @@ class Step:
             raise
         self._run_hooks()
         return instance
+
+    def _notify_task_listeners(self, created: list[HumanTask]) -> None:
+        """Tell the human-task listeners which rows this step inserted and changed."""
+        if created or self.changed_tasks:
+            created_ids = [row.id for row in created]
+            for on_write in human_task_write_listeners:
+                on_write(self.session, created_ids, self.changed_tasks)
+        for row in created:
+            for on_created in human_task_listeners:
+                on_created(self.session, row)
 
     def _run_hooks(self) -> None:
         if self.instance.status == InstanceStatus.COMPLETED:
