@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from engine.db import Base
 
+
+class ContextSession(Session):
+    """What `db.session` is to the type checker: the app context's Session, plus `remove()`.
+
+    At run time it is Flask-SQLAlchemy's `scoped_session`, which forwards every Session
+    method to the current app context's Session (and adds `remove()`, used at teardown).
+    """
+
+    def remove(self) -> None:
+        """Close and forget the current app context's Session."""
+        raise NotImplementedError  # never instantiated: a type for the checker only
+
+
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy with `session` typed as the Session our services take."""
+
+    if TYPE_CHECKING:
+        # Flask-SQLAlchemy declares `scoped_session[Session]`, which no service signature
+        # accepts; the proxy behaves as a Session, so say so once here instead of at
+        # every `service(db.session, ...)` call in the views.
+        session: ContextSession  # type: ignore[assignment]
+
+
 # Our models derive from engine.db.Base (not db.Model); Flask-SQLAlchemy only
 # provides the session and engine, bound to that one metadata.
-db = SQLAlchemy(metadata=Base.metadata)
+db = Database(metadata=Base.metadata)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 

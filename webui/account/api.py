@@ -33,6 +33,7 @@ def issue_token() -> tuple[dict[str, str], int]:
     }
     if errors:
         raise ValidationError(errors)
+    assert isinstance(username, str) and isinstance(password, str)  # for mypy: checked above
     try:
         user = accounts.authenticate(
             db.session, username, password, throttle=login_throttle(), ip=client_ip()

@@ -66,7 +66,9 @@ def _unfiltered(filters: inbox.TaskFilters) -> bool:
 def index() -> str:
     filters = read_filters()
     actor = current_actor()
-    counts: dict[str | None, int] = dict(inbox.tab_counts(db.session, filters, actor))
+    counts: dict[str | None, int] = {
+        scope: n for scope, n in inbox.tab_counts(db.session, filters, actor).items()
+    }
     counts[None] = counts["mine"] + counts["groups"]
     total = counts[filters.scope]
     views = inbox.page_of_tasks(db.session, filters, actor) if total else []
