@@ -7,6 +7,7 @@ catches the thing it forbids (an import added to the real graph, a function one 
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 import textwrap
@@ -123,3 +124,39 @@ def _complexity_findings(path: str, source: str) -> str:
 )
 def test_product_code_stays_at_complexity_ten(path: str, branches: int, flagged: bool):
     assert ("C901" in _complexity_findings(path, _nested_ifs(branches))) is flagged
+
+
+DOC = ROOT / "docs" / "architecture.md"
+# `engine/runtime.py`, `engine/runtime.py:Step.save`, `contracts/core/` (a package).
+_REFERENCE = re.compile(
+    r"`((?:engine|contracts|connectors|webui|bench|tests)/[\w/.]*)(?::([\w.]+))?`"
+)
+FUTURE_SECTION = "## Where a new feature goes"
+
+
+def _missing_references(text: str) -> list[str]:
+    missing = []
+    for path, name in _REFERENCE.findall(text):
+        if not path.endswith((".py", "/")):
+            continue  # an operator name such as `contracts/SetStatus`
+        target = ROOT / path
+        if not target.exists():
+            missing.append(path)
+        elif name and not re.search(
+            rf"^\s*(?:def|class) {re.escape(name.split('.')[-1])}\b",
+            target.read_text(encoding="utf-8"),
+            re.MULTILINE,
+        ):
+            missing.append(f"{path}:{name}")
+    return missing
+
+
+def test_architecture_map_names_only_what_exists():
+    text = DOC.read_text(encoding="utf-8")
+    present, _, future = text.partition(FUTURE_SECTION)
+    future_tail = future.partition("\n## ")[2]  # the sections after the new-feature table
+    assert _missing_references(present + future_tail) == []
+    assert _missing_references("`contracts/inbox/nowhere.py`") == ["contracts/inbox/nowhere.py"]
+    assert _missing_references("`engine/runtime.py:Step.nowhere`") == [
+        "engine/runtime.py:Step.nowhere"
+    ]
