@@ -99,8 +99,16 @@ def _nested_ifs(count: int) -> str:
 
 def _complexity_findings(path: str, source: str) -> str:
     ruff = Path(sys.executable).with_name("ruff")
-    result = subprocess.run(  # noqa: S603 - our own venv's ruff on our own text
-        [str(ruff), "check", "--select", "C901", "--stdin-filename", path, "-"],
+    result = subprocess.run(
+        [
+            str(ruff) if ruff.exists() else "ruff",
+            "check",
+            "--select",
+            "C901",
+            "--stdin-filename",
+            path,
+            "-",
+        ],
         input=textwrap.dedent(source),
         capture_output=True,
         text=True,

@@ -10,21 +10,21 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 from engine.db import Base
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-class ContextSession(Session):
-    """What `db.session` is to the type checker: the app context's Session, plus `remove()`.
+    class ContextSession(Session):
+        """What `db.session` is to the type checker: the context's Session, plus `remove()`.
 
-    At run time it is Flask-SQLAlchemy's `scoped_session`, which forwards every Session
-    method to the current app context's Session (and adds `remove()`, used at teardown).
-    """
+        At run time `db.session` is Flask-SQLAlchemy's `scoped_session`: it forwards every
+        Session method to the current app context's Session and adds `remove()` (teardown).
+        """
 
-    def remove(self) -> None:
-        """Close and forget the current app context's Session."""
-        raise NotImplementedError  # never instantiated: a type for the checker only
+        def remove(self) -> None:
+            """Close and forget the current app context's Session."""
 
 
 class Database(SQLAlchemy):
@@ -32,8 +32,8 @@ class Database(SQLAlchemy):
 
     if TYPE_CHECKING:
         # Flask-SQLAlchemy declares `scoped_session[Session]`, which no service signature
-        # accepts; the proxy behaves as a Session, so say so once here instead of at
-        # every `service(db.session, ...)` call in the views.
+        # accepts; the proxy behaves as a Session, so say so once here instead of casting
+        # at every `service(db.session, ...)` call in the views.
         session: ContextSession  # type: ignore[assignment]
 
 
