@@ -5,7 +5,7 @@
 #   make test-integration  tests against the real PostgreSQL and RabbitMQ
 #   make test-e2e          browser tests in Debian's Chromium
 #   make smoke-distributed gunicorn + celery worker + beat on PostgreSQL/RabbitMQ
-#   make lint              ruff check, ruff format --check, mypy
+#   make lint              ruff check, ruff format --check, mypy, lint-imports
 #   make clean             remove everything the targets above built
 #
 # Set-up steps are stamp-based: `make venv` and `make frontend` do nothing
@@ -119,12 +119,14 @@ smoke-distributed: venv frontend translations
 
 # --- quality ------------------------------------------------------------------
 
-# Runs all three checks and fails if any of them failed.
+# Runs all four checks and fails if any of them failed. lint-imports checks the import
+# contracts in pyproject.toml ([tool.importlinter]; see docs/architecture.md).
 lint: venv
 	@status=0; \
 	echo '$$ ruff check .';          $(BIN)/ruff check . || status=1; \
 	echo '$$ ruff format --check .'; $(BIN)/ruff format --check . || status=1; \
 	echo '$$ mypy';                  $(BIN)/mypy || status=1; \
+	echo '$$ lint-imports';          $(BIN)/lint-imports --no-cache --no-logo || status=1; \
 	exit $$status
 
 # --- clean --------------------------------------------------------------------

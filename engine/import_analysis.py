@@ -277,14 +277,11 @@ def _element(
     if tag == "serviceTask":
         yield from _service_task(element, lint)
     elif tag == "businessRuleTask":
-        if not (element.findtext(f"{_B}extensionElements/{_S}calledDecisionId") or "").strip():
-            yield _missing(element, "add a calledDecisionId (spiffworkflow:calledDecisionId)")
+        yield from _business_rule_task(element)
     elif tag == "scriptTask":
         yield from _script(element, element.findtext(f"{_B}script"), "exec", "a script")
     elif tag == "userTask":
-        props = element.findall(f"{_B}extensionElements/{_S}properties/{_S}property")
-        if not any(p.get("name") == "formJsonSchemaFilename" for p in props):
-            yield _missing(element, "add a form (spiffworkflow:property formJsonSchemaFilename)")
+        yield from _user_task(element)
     elif tag == "callActivity":
         yield from _call_activity(element, processes)
     elif tag in ("sendTask", "receiveTask") and not element.get("messageRef"):
@@ -293,6 +290,17 @@ def _element(
         yield from _flow(element, container, defaults)
     if tag.endswith("Event"):
         yield from _event(element, messages)
+
+
+def _business_rule_task(element: etree._Element) -> Iterator[dict[str, Any]]:
+    if not (element.findtext(f"{_B}extensionElements/{_S}calledDecisionId") or "").strip():
+        yield _missing(element, "add a calledDecisionId (spiffworkflow:calledDecisionId)")
+
+
+def _user_task(element: etree._Element) -> Iterator[dict[str, Any]]:
+    props = element.findall(f"{_B}extensionElements/{_S}properties/{_S}property")
+    if not any(p.get("name") == "formJsonSchemaFilename" for p in props):
+        yield _missing(element, "add a form (spiffworkflow:property formJsonSchemaFilename)")
 
 
 def _call_activity(

@@ -169,10 +169,7 @@ class Step:
                 self.events = []
             created = self._project_human_tasks(now)
             self.session.flush()
-            report_task_writes(self.session, [row.id for row in created], self.changed_tasks)
-            for row in created:
-                for on_created in human_task_listeners:
-                    on_created(self.session, row)
+            self._notify_task_listeners(created)
         except StaleDataError as exc:
             raise _changed_meanwhile(instance_id) from exc
         except OperationalError as exc:
@@ -184,6 +181,13 @@ class Step:
             raise
         self._run_hooks()
         return instance
+
+    def _notify_task_listeners(self, created: list[HumanTask]) -> None:
+        """Tell the human-task listeners which rows this step inserted and changed."""
+        report_task_writes(self.session, [row.id for row in created], self.changed_tasks)
+        for row in created:
+            for on_created in human_task_listeners:
+                on_created(self.session, row)
 
     def _run_hooks(self) -> None:
         if self.instance.status == InstanceStatus.COMPLETED:

@@ -183,7 +183,7 @@ def install(app: Flask) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | tuple[str, int] | Response:
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         try:

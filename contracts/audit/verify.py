@@ -89,13 +89,13 @@ def verify_chain(session: Session) -> ChainReport:
     """Walk the log and its checkpoints in order; report the first thing that is wrong."""
     settings = keys.settings_for(session.connection())
     checkpoints = list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)))
-    for checkpoint in checkpoints:
-        if not _checkpoint_valid(checkpoint, settings):
-            return ChainReport(
-                ok=False,
-                checked=0,
-                problem=f"checkpoint #{checkpoint.id} does not carry a valid signature",
-            )
+    forged = _first_forged_checkpoint(checkpoints, settings)
+    if forged is not None:
+        return ChainReport(
+            ok=False,
+            checked=0,
+            problem=f"checkpoint #{forged.id} does not carry a valid signature",
+        )
     seal_count = max((c.entry_count for c in checkpoints if c.kind == SEAL), default=0)
     by_count: dict[int, list[AuditCheckpoint]] = defaultdict(list)
     for checkpoint in checkpoints:
@@ -107,19 +107,9 @@ def verify_chain(session: Session) -> ChainReport:
     last_id: int | None = None
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000)
     for entry in entries:
-        problem = _entry_problem(entry, previous, checked + 1, seal_count, keyed_seen, settings)
-        if problem is None:
-            for checkpoint in by_count.get(checked + 1, []):
-                if checkpoint.head_hash != entry.hash or checkpoint.last_entry_id not in (
-                    None,
-                    entry.id,
-                ):
-                    problem = (
-                        f"entry {entry.id} is not the entry checkpoint #{checkpoint.id} "
-                        f"sealed as number {checkpoint.entry_count} "
-                        "(entries before it were removed or replaced)"
-                    )
-                    break
+        problem = _entry_problem(
+            entry, previous, checked + 1, seal_count, keyed_seen, settings
+        ) or _sealed_position_problem(entry, by_count.get(checked + 1, []))
         if problem is not None:
             return _broken(checked, entry.id, problem, len(checkpoints))
         keyed_seen = keyed_seen or entry.key_id is not None
@@ -142,6 +132,24 @@ def verify_chain(session: Session) -> ChainReport:
     if head_problem is not None:
         return _broken(checked, None, head_problem, len(checkpoints))
     return ChainReport(ok=True, checked=checked, checkpoints=len(checkpoints))
+
+
+def _first_forged_checkpoint(
+    checkpoints: list[AuditCheckpoint], settings: AuditSettings
+) -> AuditCheckpoint | None:
+    return next((c for c in checkpoints if not _checkpoint_valid(c, settings)), None)
+
+
+def _sealed_position_problem(entry: AuditEntry, sealing: list[AuditCheckpoint]) -> str | None:
+    """Name the first checkpoint that sealed a different entry at this entry's position."""
+    for checkpoint in sealing:
+        if checkpoint.head_hash != entry.hash or checkpoint.last_entry_id not in (None, entry.id):
+            return (
+                f"entry {entry.id} is not the entry checkpoint #{checkpoint.id} "
+                f"sealed as number {checkpoint.entry_count} "
+                "(entries before it were removed or replaced)"
+            )
+    return None
 
 
 def _broken(checked: int, entry_id: int | None, problem: str, checkpoints: int) -> ChainReport:

@@ -45,9 +45,21 @@ def parse_contract_input(
     session: Session, raw: Any, *, partial: bool, current: dict[str, Any] | None = None
 ) -> ContractInput:
     """Validate raw JSON-ish input; raise ValidationError naming every bad field."""
-    errors: dict[str, list[str]] = {}
     if not isinstance(raw, dict):
         raise ValidationError({"body": ["must be a JSON object"]})
+    errors = _field_set_errors(raw, partial=partial)
+    out = _parse_fields(session, raw, errors)
+    _check_dates(out, current or {}, errors)
+    if "custom_fields" in out.values or "contract_type" in out.values:
+        _check_custom_fields(out, current or {}, errors)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _field_set_errors(raw: dict[str, Any], *, partial: bool) -> dict[str, list[str]]:
+    """Name the fields that may not be given, and (on create) the required ones missing."""
+    errors: dict[str, list[str]] = {}
     for name in raw:
         if name not in EDITABLE_FIELDS:
             errors.setdefault(name, []).append("unknown or read-only field")
@@ -55,6 +67,13 @@ def parse_contract_input(
         for name in REQUIRED_ON_CREATE:
             if raw.get(name) in (None, ""):
                 errors.setdefault(name, []).append("is required")
+    return errors
+
+
+def _parse_fields(
+    session: Session, raw: dict[str, Any], errors: dict[str, list[str]]
+) -> ContractInput:
+    """Parse each given editable field not already in error; add what fails to `errors`."""
     out = ContractInput()
     for name in EDITABLE_FIELDS:
         if name not in raw or name in errors:
@@ -63,11 +82,6 @@ def parse_contract_input(
             out.values[name] = _PARSERS[name](session, raw[name])
         except _Bad as bad:
             errors.setdefault(name, []).append(str(bad))
-    _check_dates(out, current or {}, errors)
-    if "custom_fields" in out.values or "contract_type" in out.values:
-        _check_custom_fields(out, current or {}, errors)
-    if errors:
-        raise ValidationError(errors)
     return out
 
 

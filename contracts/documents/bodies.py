@@ -57,7 +57,7 @@ def _revision(session: Session, contract_id: int, version: int) -> DraftBodyRevi
 
 
 def save_body(
-    session: Session, contract_id: int, text: str, base_version: int | None, actor: Actor
+    session: Session, contract_id: int, text: object, base_version: int | None, actor: Actor
 ) -> DraftBody:
     """Save an edit made on `base_version`; merge with newer saves or raise a 409 conflict.
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from contracts.documents import crypto, extraction
 from contracts.documents.errors import (
@@ -32,7 +32,7 @@ CHUNK = 1024 * 1024
 class Upload:
     """An incoming file: a readable stream, the name the client gave, its declared length."""
 
-    stream: BinaryIO
+    stream: IO[bytes]
     filename: str
     declared_length: int | None = None
 
@@ -106,7 +106,7 @@ def store_plaintext(
     )
 
 
-def _spool(source: BinaryIO, target: BinaryIO, settings: DocumentSettings) -> tuple[str, int]:
+def _spool(source: IO[bytes], target: BinaryIO, settings: DocumentSettings) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     while chunk := source.read(CHUNK):

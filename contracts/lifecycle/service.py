@@ -203,32 +203,48 @@ def _parse_term_input(raw: Any, contract: Contract) -> tuple[date, int, str]:
     unknown = sorted(set(raw) - TERM_FIELDS)
     for name in unknown:
         errors[name] = ["cannot be changed here"]
-    expiry = contract.expiry_date
-    if "expiry_date" in raw:
-        try:
-            expiry = date.fromisoformat(str(raw["expiry_date"]))
-        except ValueError:
-            errors["expiry_date"] = ["must be a date (YYYY-MM-DD)"]
-    notice_days = contract.notice_days
-    if "notice_days" in raw:
-        value = raw["notice_days"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            errors["notice_days"] = ["must be a whole number of days, 0 or more"]
-        else:
-            notice_days = value
-    term = contract.renewal_term
-    if "renewal_term" in raw:
-        try:
-            parse_term(str(raw["renewal_term"]))
-            term = str(raw["renewal_term"])
-        except ValueError as exc:
-            errors["renewal_term"] = [str(exc)]
+    expiry = _term_expiry(raw, contract.expiry_date, errors)
+    notice_days = _term_notice_days(raw, contract.notice_days, errors)
+    term = _term_renewal(raw, contract.renewal_term, errors)
     if expiry is None and "expiry_date" not in errors:
         errors["expiry_date"] = ["is required"]
     if errors:
         raise ValidationError(errors)
     assert expiry is not None
     return expiry, notice_days, term
+
+
+def _term_expiry(
+    raw: dict[str, Any], current: date | None, errors: dict[str, list[str]]
+) -> date | None:
+    if "expiry_date" not in raw:
+        return current
+    try:
+        return date.fromisoformat(str(raw["expiry_date"]))
+    except ValueError:
+        errors["expiry_date"] = ["must be a date (YYYY-MM-DD)"]
+        return current
+
+
+def _term_notice_days(raw: dict[str, Any], current: int, errors: dict[str, list[str]]) -> int:
+    if "notice_days" not in raw:
+        return current
+    value = raw["notice_days"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        errors["notice_days"] = ["must be a whole number of days, 0 or more"]
+        return current
+    return value
+
+
+def _term_renewal(raw: dict[str, Any], current: str, errors: dict[str, list[str]]) -> str:
+    if "renewal_term" not in raw:
+        return current
+    try:
+        parse_term(str(raw["renewal_term"]))
+    except ValueError as exc:
+        errors["renewal_term"] = [str(exc)]
+        return current
+    return str(raw["renewal_term"])
 
 
 def _notice_start(expiry: date, notice_days: int) -> date:

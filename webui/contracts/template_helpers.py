@@ -165,7 +165,7 @@ def current_locale() -> str:
 
 def url_with(**changes: Any) -> str:
     """The current page's URL with some query arguments replaced (None drops one)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
     for key in [k for k, v in changes.items() if v is None]:
         args.pop(key, None)

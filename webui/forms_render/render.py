@@ -110,7 +110,8 @@ class _Painter:
         return attrs, Markup("").join(parts)
 
     def constraints(self, field: Field) -> Markup:
-        schema, attrs = field.schema, []
+        schema = field.schema
+        attrs: list[tuple[str, Any]] = []
         if field.required and field.kind not in ("checkbox", "lines"):
             attrs.append(("required", None))
         for key, attr in (("minLength", "minlength"), ("maxLength", "maxlength")):
