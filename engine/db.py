@@ -167,7 +167,19 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
-_VERSIONED_UPDATES: dict[type[Base], Any] = {}
+# Model -> (the version attribute's key, the UPDATE ... WHERE id AND version statement).
+_VERSIONED_UPDATES: dict[type[Base], tuple[str, Any]] = {}
+
+
+def _versioned_update(model: type[Base]) -> tuple[str, Any]:
+    mapper = sa_inspect(model)
+    version_column = mapper.version_id_col
+    assert version_column is not None, f"{model.__name__} has no version column"
+    table = table_of(model)
+    statement = table.update().where(
+        table.c.id == bindparam("_id"), version_column == bindparam("_version")
+    )  # SET: the columns named in the parameters
+    return mapper.get_property_by_column(version_column).key, statement
 
 
 def update_versioned(session: Session, obj: Base, values: dict[str, Any]) -> bool:
@@ -179,16 +191,10 @@ def update_versioned(session: Session, obj: Base, values: dict[str, Any]) -> boo
     means the row changed meanwhile and nothing was written.
     """
     model = type(obj)
-    mapper = sa_inspect(model)
-    version_column = mapper.version_id_col
-    assert version_column is not None, f"{model.__name__} has no version column"
-    key = mapper.get_property_by_column(version_column).key
-    statement = _VERSIONED_UPDATES.get(model)
-    if statement is None:
-        table = table_of(model)
-        statement = _VERSIONED_UPDATES[model] = table.update().where(
-            table.c.id == bindparam("_id"), version_column == bindparam("_version")
-        )  # SET: the columns named in the parameters
+    found = _VERSIONED_UPDATES.get(model)
+    if found is None:
+        found = _VERSIONED_UPDATES[model] = _versioned_update(model)
+    key, statement = found
     identity = sa_inspect(obj).identity
     assert identity is not None, "only a row loaded from (or written to) the database"
     version = getattr(obj, key)

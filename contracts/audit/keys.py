@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import weakref
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from contracts.errors import AuditKeyError
 
@@ -36,16 +37,18 @@ class AuditSettings:
     checkpoint_every: int = 1000  # a checkpoint after every N-th append
     checkpoint_interval: timedelta = timedelta(minutes=5)  # periodic job: at most this often
     _ids: dict[str, bytes] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _key_id: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for key in (self.key, *self.previous_keys):
             if len(key) != KEY_SIZE:
                 raise AuditKeyError("an audit key must be 32 bytes")
             self._ids[key_id(key)] = key
+        object.__setattr__(self, "_key_id", key_id(self.key))  # every append writes it
 
     @property
     def key_id(self) -> str:
-        return key_id(self.key)
+        return self._key_id
 
     def key_for(self, kid: str) -> bytes | None:
         """The key with this fingerprint, if this installation still has it."""
@@ -69,12 +72,24 @@ def settings_for(connection: Connection) -> AuditSettings:
 
 
 def database_of(connection: Connection) -> str:
-    return connection.engine.url.render_as_string(hide_password=True)
+    """The connection's database URL (password hidden), rendered once per engine."""
+    engine = connection.engine
+    name = _database_names.get(engine)
+    if name is None:
+        name = _database_names[engine] = engine.url.render_as_string(hide_password=True)
+    return name
+
+
+# An engine's URL does not change; rendering it costs more than the rest of a lookup.
+_database_names: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+# json.dumps(..., sort_keys=True, separators=(",", ":"), default=str), built once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 def entry_body(fields: dict[str, Any]) -> bytes:
     """The canonical bytes an entry's hash covers (unchanged since the unkeyed scheme)."""
-    return json.dumps(
+    return _CANONICAL.encode(
         {
             "at": fields["at"].isoformat(),
             "actor": fields["actor"],
@@ -84,15 +99,25 @@ def entry_body(fields: dict[str, Any]) -> bytes:
             "ip": fields["ip"],
             "details": fields["details"],
             "prev": fields["prev_hash"],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+        }
     ).encode()
 
 
 def keyed_digest(key: bytes, body: bytes) -> str:
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of the body under the key, as hex."""
+    prepared = _prepared.get(key)
+    if prepared is None:
+        if len(_prepared) >= _PREPARED_MAX:
+            _prepared.clear()
+        prepared = _prepared[key] = hmac.new(key, digestmod=hashlib.sha256)
+    mac = prepared.copy()  # the key's pads are hashed once per key, not per digest
+    mac.update(body)
+    return mac.hexdigest()
+
+
+# Audit keys in use (a handful per process) -> an HMAC with nothing hashed yet.
+_prepared: dict[bytes, hmac.HMAC] = {}
+_PREPARED_MAX = 64
 
 
 def legacy_digest(body: bytes) -> str:

@@ -46,9 +46,10 @@ class WorkflowCache:
         """Remember a workflow just serialised as `state`."""
         if self.size <= 0:
             return
+        key = _key(instance_id, state)  # hashing a ~20-60 KB state: once, not twice
         with self._lock:
-            self._items[_key(instance_id, state)] = workflow
-            self._items.move_to_end(_key(instance_id, state))
+            self._items[key] = workflow
+            self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 

@@ -88,3 +88,22 @@ def test_cache_size_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("CONTRACTFLOW_WORKFLOW_CACHE_SIZE", "lots")
     with pytest.raises(ValueError, match="whole number"):
         configured_size()
+
+
+def test_a_put_and_a_take_hash_the_state_once_each(monkeypatch):
+    from engine.spiff import workflow_cache as module
+
+    hashed: list[int] = []
+    real = module._key
+
+    def counting(instance_id, state):
+        hashed.append(instance_id)
+        return real(instance_id, state)
+
+    monkeypatch.setattr(module, "_key", counting)
+    cache = module.WorkflowCache(size=4)
+    workflow = type("Workflow", (), {"spec": object()})()
+    cache.put(7, '{"tasks":{}}', workflow)
+    assert hashed == [7]
+    assert cache.take(7, '{"tasks":{}}', workflow.spec) is workflow
+    assert hashed == [7, 7]
