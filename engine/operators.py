@@ -1,7 +1,8 @@
 """Service-task operators: the engine's only way to reach the outside world.
 
 A BPMN service task names an operator (`spiffworkflow:serviceTaskOperator
-id="contracts/SetStatus"`). Operators are registered at app start and called
+id="contracts/SetStatus"`). Operators are registered in the app's engine
+environment (`engine.environment`) at app start and called
 inside the step's transaction with an `OperatorContext`.
 """
 
@@ -129,6 +130,3 @@ class OperatorRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._operators)
-
-
-registry = OperatorRegistry()

@@ -7,8 +7,6 @@ detected here (optimistic `lock_version`) and reported as a conflict.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -20,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import clock
 from engine.db import table_of, update_versioned
 from engine.definitions import latest_definition, spec_cache
+from engine.environment import EngineEnvironment
 from engine.errors import (
     ConcurrentUpdateError,
     ConflictError,
@@ -35,44 +34,10 @@ from engine.models import (
     InstanceStatus,
     ProcessInstance,
 )
-from engine.operators import OperatorContext, OperatorRegistry
-from engine.operators import registry as default_registry
+from engine.operators import OperatorContext
 from engine.spiff import serializer
 from engine.spiff import workflow as wf
 from engine.spiff.workflow_cache import workflow_cache
-
-MessageWaitHook = Callable[[Session, ProcessInstance, set[str]], None]
-CompletedHook = Callable[[Session, ProcessInstance], None]
-
-
-@dataclass
-class StepHooks:
-    """Callbacks run at the end of a step's save, in its transaction.
-
-    `message_wait` hears which messages an instance waits for (so messages that
-    arrived early can be handed over); `completed` hears that an instance ended
-    (so a follow-up process can start). Hooks may step other instances, or the
-    same one again: its state is saved before they run.
-    """
-
-    message_wait: list[MessageWaitHook] = field(default_factory=list)
-    completed: list[CompletedHook] = field(default_factory=list)
-
-
-hooks = StepHooks()
-
-
-# Called once per new ready human task, after the step's flush and inside its transaction
-# (the row has its id): notifications listen here. The listeners get the engine's own
-# types only; whoever registers one knows what the task is about.
-HumanTaskListener = Callable[[Session, HumanTask], None]
-human_task_listeners: list[HumanTaskListener] = []
-
-# Called once per step that wrote human_task rows with Core statements (which no ORM
-# flush event shows): the ids of the rows it inserted and of the rows whose status or
-# assignee it changed. Projections of the tasks (the inbox) listen here.
-HumanTaskWriteListener = Callable[[Session, list[int], list[int]], None]
-human_task_write_listeners: list[HumanTaskWriteListener] = []
 
 
 class Step:
@@ -83,14 +48,14 @@ class Step:
         session: Session,
         instance: ProcessInstance,
         actor: str | None,
-        operators: OperatorRegistry,
+        env: EngineEnvironment,
         *,
         fresh_data: dict[str, Any] | None = None,
     ) -> None:
         self.session = session
         self.instance = instance
         self.actor = actor
-        self.operators = operators
+        self.env = env
         spec, subprocess_specs = spec_cache.get(instance.definition)
         if fresh_data is not None:
             self.workflow = wf.new_workflow(spec, subprocess_specs, self._call_operator)
@@ -106,12 +71,12 @@ class Step:
         self.handled: set[str] = set()
         # History lines, inserted in one Core statement by `save` (never read back here).
         self.events: list[dict[str, Any]] = []
-        # Human tasks this step changed with Core statements (see human_task_write_listeners).
+        # Human tasks this step changed with Core statements (the write listeners hear them).
         self.changed_tasks: list[int] = []
         self.completing: tuple[HumanTask, str, Any] | None = None  # (task, actor, at)
 
     def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
-        operator = self.operators.get(name)
+        operator = self.env.operators.get(name)
         bpmn_id, task_name = wf.task_description(self.workflow, str(task.id))
         context = OperatorContext(
             session=self.session,
@@ -159,10 +124,10 @@ class Step:
             self.session.flush()
             if created or self.changed_tasks:
                 created_ids = [row.id for row in created]
-                for on_write in human_task_write_listeners:
+                for on_write in self.env.human_task_write_listeners:
                     on_write(self.session, created_ids, self.changed_tasks)
             for row in created:
-                for on_created in human_task_listeners:
+                for on_created in self.env.human_task_listeners:
                     on_created(self.session, row)
         except StaleDataError as exc:
             raise _changed_meanwhile(instance_id) from exc
@@ -178,12 +143,12 @@ class Step:
 
     def _run_hooks(self) -> None:
         if self.instance.status == InstanceStatus.COMPLETED:
-            for on_completed in hooks.completed:
+            for on_completed in self.env.hooks.completed:
                 on_completed(self.session, self.instance)
             return
         names = wf.waiting_message_names(self.workflow)
         if names:
-            for on_wait in hooks.message_wait:
+            for on_wait in self.env.hooks.message_wait:
                 on_wait(self.session, self.instance, names)
 
     def _project_human_tasks(self, now: Any) -> list[HumanTask]:
@@ -310,7 +275,7 @@ def start_instance(
     business_key: str | None,
     data: dict[str, Any],
     actor: str | None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
     history: tuple[str, ...] = (),
 ) -> ProcessInstance:
     """Start the newest version of a process with initial data and run it to its first wait.
@@ -341,7 +306,7 @@ def start_instance(
     )
     make_transient_to_detached(instance)
     session.add(instance)
-    step = Step(session, instance, actor, operators, fresh_data=data)
+    step = Step(session, instance, actor, env, fresh_data=data)
     step.record("started", details={"definition": key, "version": definition.version})
     for action in history:
         step.record(action)
@@ -379,7 +344,7 @@ def complete_task(
     action: str = "task_completed",
     decision: str | None = None,
     comment: str | None = None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> HumanTask:
     """Complete a ready human task with form data and run the workflow to its next wait."""
     task = get_human_task(session, task_id)
@@ -389,7 +354,7 @@ def complete_task(
         )
     instance = task.instance
     _require_running(instance)
-    step = Step(session, instance, actor, operators)
+    step = Step(session, instance, actor, env)
     now = clock.now()
     step.record(
         action,
@@ -448,13 +413,13 @@ def fire_timers(
     instance_id: int,
     *,
     actor: str | None = None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> int:
     """Fire every due timer of one instance; return how many fired."""
     instance = load_instance(session, instance_id)
     if instance.status != InstanceStatus.RUNNING:
         return 0
-    step = Step(session, instance, actor, operators)
+    step = Step(session, instance, actor, env)
     before = wf.waiting_timer_ids(step.workflow)
     wf.fire_timers(step.workflow)
     fired = before - wf.waiting_timer_ids(step.workflow)
@@ -472,12 +437,12 @@ def deliver_message(
     payload: dict[str, Any],
     *,
     actor: str | None = None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> bool:
     """Deliver a message to an instance; return False when nothing waits for it."""
     instance = load_instance(session, instance_id)
     _require_running(instance)
-    step = Step(session, instance, actor, operators)
+    step = Step(session, instance, actor, env)
     if not wf.send_message(step.workflow, name, payload):
         return False
     step.record("message_received", details={"message": name})

@@ -25,14 +25,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from contracts.approval.operators import register_operators
-    from engine import jobs
-    from engine.operators import registry
+    from webui.wiring import build_environment
 
-    if "contracts/SetStatus" not in registry:
-        register_operators(registry)
-    _install_notifications()
-    jobs.configure(session=lambda: db.session, operators=registry)
+    build_environment(app)  # the engine's operators, handlers, listeners and hooks
 
     from webui import (
         auth,
@@ -62,56 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.cli import register_commands
 
     register_commands(app)
-    _install_sms()
-    _install_connectors(app)
     return app
-
-
-def _install_connectors(app: Flask) -> None:
-    """ERP, finance, CRM and HTTP connectors: operators, outbox handlers, webhook hooks."""
-    from datetime import timedelta
-    from pathlib import Path
-
-    import connectors
-    from connectors.secret_box import SecretBox, key_path, load_or_create_key
-    from engine import outbox
-    from engine.operators import registry as operators
-
-    outbox.policy = outbox.RetryPolicy(
-        max_attempts=int(app.config["OUTBOX_MAX_ATTEMPTS"]),
-        base_delay=timedelta(seconds=float(app.config["OUTBOX_BASE_DELAY_SECONDS"])),
-    )
-    box = SecretBox(load_or_create_key(key_path(Path(app.config["INSTANCE_DIR"]))))
-    environment = connectors.ConnectorEnvironment(
-        box=box,
-        events_dir=Path(app.config["FORMS_DIR"]) / "events",
-        inbound_ttl=timedelta(days=float(app.config["INBOUND_EVENT_TTL_DAYS"])),
-        po_reminder_period=str(app.config["ERP_PO_REMINDER_PERIOD"]),
-    )
-    connectors.install(environment, operators)
-    app.extensions["cf_secret_box"] = box
-
-
-def _install_sms() -> None:
-    """Expiry reminders by SMS leave through the outbox to the HTTP SMS gateway."""
-    from connectors import sms
-    from engine.operators import registry as operators
-    from engine.outbox import registry as handlers
-
-    sms.register(handlers, operators)
-
-
-def _install_notifications() -> None:
-    """New tasks notify their candidates; mail leaves through the outbox over SMTP."""
-    from connectors import email
-    from contracts.inbox import projection as inbox_entries
-    from contracts.notifications import service as notifications
-    from engine.operators import registry as operators
-    from engine.outbox import registry as handlers
-
-    notifications.install()
-    inbox_entries.install()
-    email.register(handlers, operators)
 
 
 def _register_blueprints(app: Flask) -> None:

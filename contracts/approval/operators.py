@@ -133,10 +133,7 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def register_operators(registry: OperatorRegistry) -> None:
-    """Register the contract operators in an operator registry."""
-    from contracts.lifecycle.operators import register_lifecycle_operators
-
-    register_lifecycle_operators(registry)
+    """Register the approval process's contract operators in an operator registry."""
     registry.register(
         "contracts/LoadContract",
         load_contract,

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from contracts.core.models import Contract, Counterparty
 from contracts.inbox.models import InboxEntry
 from engine.db import table_of
+from engine.environment import EngineEnvironment
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus, ProcessInstance
 
 ENTRY = table_of(InboxEntry)
@@ -229,7 +230,7 @@ def on_task_writes(session: Session, created: list[int], changed: list[int]) -> 
     """Entries for new tasks; state, holder and due date for changed ones.
 
     Heard from flushes (above) and from the engine's steps, which write their task
-    rows with Core statements (`engine.runtime.human_task_write_listeners`).
+    rows with Core statements (the environment's human-task write listeners).
     """
     connection = session.connection()
     if created:
@@ -245,11 +246,8 @@ def rebuild(connection: Connection) -> None:
         connection.execute(insert(ENTRY).from_select(_COLUMNS, entries))
 
 
-def install() -> None:
-    """Listen to every session's flushes (idempotent)."""
-    from engine.runtime import human_task_write_listeners
-
+def install(environment: EngineEnvironment) -> None:
+    """Listen to every session's flushes (idempotent) and to the engine's task writes."""
     if not event.contains(Session, "after_flush", after_flush):
         event.listen(Session, "after_flush", after_flush)
-    if on_task_writes not in human_task_write_listeners:
-        human_task_write_listeners.append(on_task_writes)
+    environment.human_task_write_listeners.append(on_task_writes)

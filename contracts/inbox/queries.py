@@ -42,6 +42,7 @@ from contracts.inbox.projection import (
     user_audience,
 )
 from engine import clock, runtime
+from engine.environment import EngineEnvironment
 from engine.errors import ConflictError, NotFoundError
 from engine.models import (
     HumanTask,
@@ -400,7 +401,12 @@ def comment_on_task(session: Session, task_id: int, comment: Any, actor: Actor) 
 
 
 def complete_task(
-    session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary
+    session: Session,
+    task_id: int,
+    data: Any,
+    actor: Actor,
+    forms: FormLibrary,
+    env: EngineEnvironment,
 ) -> TaskView:
     """Validate the form data and complete the task; the workflow runs to its next wait."""
     task = _actionable(session, task_id, actor)
@@ -421,6 +427,7 @@ def complete_task(
         action=action,
         decision=decision,
         comment=comment,
+        env=env,
     )
     _audit(session, "task.complete", actor, task_id, decision=decision)
     return TaskView(task=task, contract=contract)

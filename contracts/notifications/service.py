@@ -1,6 +1,6 @@
 """Tell people about tasks: in-app notifications (the bell) and e-mail through the outbox.
 
-`on_human_task_created` listens to the engine (`engine.runtime.human_task_listeners`):
+`on_human_task_created` listens to the engine (the environment's human-task listeners):
 when a user task becomes ready, every candidate (the assignee if one is set, else the
 candidate users and the members of the candidate groups) gets a `Notification` row and
 one outbox message on channel "email" (payload shape: see `connectors.email`). Both are
@@ -226,11 +226,3 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
         query.values(read_at=clock.now()).execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def install() -> None:
-    """Listen to the engine for new human tasks (idempotent)."""
-    from engine.runtime import human_task_listeners
-
-    if on_human_task_created not in human_task_listeners:
-        human_task_listeners.append(on_human_task_created)

@@ -16,6 +16,7 @@ from webui.auth import current_actor
 from webui.extensions import db
 from webui.inbox.filters import openapi_params, read_filters
 from webui.settings import form_library
+from webui.wiring import engine_environment
 
 
 def _task_detail(view: inbox.TaskView) -> dict[str, Any]:
@@ -129,7 +130,9 @@ def complete_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     if "data" not in body:
         raise ValidationError({"data": ["is required"]})
-    view = inbox.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
+    view = inbox.complete_task(
+        db.session, task_id, body["data"], current_actor(), form_library(), engine_environment()
+    )
     db.session.commit()
     return {
         "task": task_json(view, now=clock.now()),

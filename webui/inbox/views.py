@@ -24,6 +24,7 @@ from webui.inbox import bp
 from webui.inbox.documents import documents_of
 from webui.inbox.filters import read_filters
 from webui.redirects import safe_next
+from webui.wiring import engine_environment
 
 
 def _tabs() -> list[tuple[str | None, str]]:
@@ -156,7 +157,9 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     view = inbox.get_task(db.session, task_id, actor)
     try:
         data = parse_form(inbox.form_for(view.task, form_library())["schema"], request.form)
-        done = inbox.complete_task(db.session, task_id, data, actor, form_library())
+        done = inbox.complete_task(
+            db.session, task_id, data, actor, form_library(), engine_environment()
+        )
     except UnknownFieldError as exc:
         db.session.rollback()
         errors = {name: [_("is not a field of this form")] for name in exc.names}

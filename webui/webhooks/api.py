@@ -21,6 +21,7 @@ from webui.api.spec import operation, query
 from webui.auth import client_ip
 from webui.errors import error_response
 from webui.extensions import db
+from webui.wiring import connector_environment
 
 _STR = {"type": "string"}
 _NULL_STR = {"type": ["string", "null"]}
@@ -163,7 +164,9 @@ def _iso(value: Any) -> str | None:
 def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
     body = request.get_data()
     try:
-        delivery_id = webhooks.verify(db.session, connector, request.headers, body)
+        delivery_id = webhooks.verify(
+            db.session, connector, request.headers, body, connector_environment()
+        )
     except WebhookSignatureError as exc:
         audit.record(
             db.session,
@@ -182,7 +185,9 @@ def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
     answer = webhooks.previous_answer(db.session, connector, delivery_id)
     if answer is None:
         try:
-            answer = webhooks.receive(db.session, connector, delivery_id, body)
+            answer = webhooks.receive(
+                db.session, connector, delivery_id, body, connector_environment()
+            )
             db.session.commit()
         except IntegrityError:  # the same delivery, at the same moment, on another worker
             db.session.rollback()
