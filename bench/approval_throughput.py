@@ -381,7 +381,9 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
                     "submit",
                     case.drafter,
                     lambda a, c=case: (
-                        service.submit_contract(session, contract_ids[c.index], a, settings, engine).id
+                        service.submit_contract(
+                            session, contract_ids[c.index], a, settings, engine
+                        ).id
                     ),
                 )
                 yield

@@ -68,10 +68,16 @@ def test_completed_and_started_tabs(three, app):
     bob, alice = actor("bob"), actor("alice")
     views, _ = inbox.list_tasks(db.session, inbox.TaskFilters(scope="groups"), bob)
     from webui.settings import form_library
+    from webui.wiring import engine_environment
 
     with app.test_request_context():
         inbox.complete_task(
-            db.session, views[0].task.id, {"decision": "approve"}, bob, form_library()
+            db.session,
+            views[0].task.id,
+            {"decision": "approve"},
+            bob,
+            form_library(),
+            engine_environment(),
         )
     db.session.commit()
     done, total = inbox.list_tasks(db.session, inbox.TaskFilters(scope="completed"), bob)

@@ -20,6 +20,7 @@ from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
 from tests.factories import add_user
 from webui.extensions import db
 from webui.migrations import alembic_config
+from webui.wiring import engine_environment
 
 DEADLINE_BPMN = Path(__file__).parents[1] / "engine" / "bpmn" / "deadline.bpmn"
 
@@ -155,7 +156,7 @@ def test_a_task_taken_away_by_a_timer_leaves_every_tab(app):
     assert contract is None  # a task about no contract is listed too
 
     with app.app_context(), time_machine.travel(clock.now() + timedelta(hours=2), tick=False):
-        assert timers.fire_due_timers(db.session) == 1
+        assert timers.fire_due_timers(db.session, engine_environment()) == 1
         db.session.commit()
         assert db.session.get(HumanTask, answer_id).status == HumanTaskStatus.CANCELLED
     assert only(tabs(app, "cleo")) == {"started": 1}  # the apology task, for the managers

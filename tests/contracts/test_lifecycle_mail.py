@@ -12,6 +12,7 @@ from engine.outbox import DeliveryRegistry, deliver_due
 from tests.connectors.test_email import port, smtp_server  # noqa: F401
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 def deliver_mail(app) -> int:
@@ -20,7 +21,7 @@ def deliver_mail(app) -> int:
     email.register(handlers)
     handlers.register("sms", lambda message: None)
     with app.app_context():
-        report = deliver_due(db.session, handlers=handlers)
+        report = deliver_due(db.session, engine_environment(), handlers=handlers)
         assert report.dead == [] and report.retrying == []
         return len(report.delivered)
 
