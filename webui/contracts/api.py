@@ -108,7 +108,7 @@ def patch_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str
         )
     else:
         contract = service.update_contract(
-            db.session, contract_id, body, actor, engine_environment(), expected_version=expected
+            db.session, contract_id, body, actor, expected_version=expected
         )
     db.session.commit()
     return contract_json(contract), 200, _etag(contract)
