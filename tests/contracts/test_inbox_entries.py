@@ -149,7 +149,14 @@ def test_a_task_taken_away_by_a_timer_leaves_every_tab(app):
     add_user(app, "mona", roles=[], groups=["managers"])
     with app.app_context():
         definitions.deploy(db.session, {"deadline.bpmn": DEADLINE_BPMN.read_text()})
-        runtime.start_instance(db.session, "deadline", business_key=None, data={}, actor="cleo")
+        runtime.start_instance(
+            db.session,
+            "deadline",
+            business_key=None,
+            data={},
+            actor="cleo",
+            env=engine_environment(),
+        )
         db.session.commit()
     assert only(tabs(app, "cleo")) == {"groups": 1, "started": 1, None: 1}
     [(answer_id, contract)] = listed(app, "cleo")
