@@ -311,6 +311,7 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
     from contracts.identity.models import User
     from contracts.inbox import actions, queries
     from webui.extensions import db
+    from webui.wiring import engine_environment
 
     path = workdir / f"platform-{name}.db"
     shutil.copy(template, path)
@@ -320,6 +321,7 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
         user_ids = {u.username: u.id for u in session.scalars(select(User))}
         session.remove()
         forms = FormLibrary(app.config["FORMS_DIR"])
+        engine = engine_environment(app)
         settings = ApprovalSettings(
             sla_period=app.config["APPROVAL_SLA_PERIOD"],
             sla_escalation_period=app.config["APPROVAL_ESCALATION_PERIOD"],
@@ -379,7 +381,9 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
                     "submit",
                     case.drafter,
                     lambda a, c=case: (
-                        service.submit_contract(session, contract_ids[c.index], a, settings).id
+                        service.submit_contract(
+                            session, contract_ids[c.index], a, settings, engine
+                        ).id
                     ),
                 )
                 yield
@@ -401,7 +405,9 @@ def run_platform(  # noqa: C901 - one web request per step, kept together on pur
                         "approve",
                         approver,
                         lambda a, t=task_id: (
-                            actions.complete_task(session, t, dict(APPROVE), a, forms).task.id
+                            actions.complete_task(
+                                session, t, dict(APPROVE), a, forms, engine
+                            ).task.id
                         ),
                     )
                     yield

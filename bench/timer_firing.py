@@ -114,13 +114,19 @@ def add_instances(url: str, count: int, *, due: bool) -> None:
 
     from engine import clock, runtime
     from webui.extensions import db
+    from webui.wiring import engine_environment
 
     app = app_for(url)
     with app.app_context():
         shift = -timedelta(hours=1) if due else timedelta(days=1)
         with time_machine.travel(clock.now() + shift):
             first = runtime.start_instance(
-                db.session, PROCESS, business_key="bench-0", data={}, actor="bench"
+                db.session,
+                PROCESS,
+                business_key="bench-0",
+                data={},
+                actor="bench",
+                env=engine_environment(app),
             )
             db.session.commit()
         db.session.execute(
@@ -140,6 +146,7 @@ def add_instances(url: str, count: int, *, due: bool) -> None:
 def _worker(url: str, ready: Any, go: Any, results: Any) -> None:
     from engine.timers import fire_due_timers
     from webui.extensions import db
+    from webui.wiring import engine_environment
 
     app = app_for(url)
     with app.app_context():
@@ -150,7 +157,7 @@ def _worker(url: str, ready: Any, go: Any, results: Any) -> None:
         started = time.perf_counter()
         fired = 0
         while True:
-            now_fired = fire_due_timers(db.session)
+            now_fired = fire_due_timers(db.session, engine_environment(app))
             fired += now_fired
             if now_fired == 0:
                 break

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from connectors import catalog, settings, transport
-from connectors.environment import current
+from connectors.environment import ConnectorEnvironment
 from connectors.models import Incident, IncidentStatus
 from engine import clock
 from engine.models import OutboxMessage
-from engine.outbox import DeliveryListeners, DeliveryRegistry
 
 
-def deliver(message: OutboxMessage) -> dict[str, Any]:
+def deliver(message: OutboxMessage, env: ConnectorEnvironment) -> dict[str, Any]:
     """Send one connector message with its idempotency key; return the other system's answer."""
     session = object_session(message)
     assert session is not None
@@ -24,7 +24,7 @@ def deliver(message: OutboxMessage) -> dict[str, Any]:
         raise transport.RemoteUnavailableError(f"the connector '{message.channel}' is disabled")
     payload = message.payload
     return transport.request(
-        settings.endpoint(config, current().box),
+        settings.endpoint(config, env.box),
         str(payload.get("method", "POST")),
         str(payload.get("path") or payload.get("url") or "/"),
         body=payload.get("body"),
@@ -66,11 +66,10 @@ def resolve_incidents(session: Session, message: OutboxMessage) -> None:
         incident.resolved_by = incident.resolved_by or "delivery"
 
 
-def install(handlers: DeliveryRegistry, listeners: DeliveryListeners) -> None:
-    """Register a handler for every connector channel and the incident listeners (once)."""
+def install(env: ConnectorEnvironment) -> None:
+    """Register a handler for every connector channel and the incident listeners."""
+    handler = partial(deliver, env=env)
     for name in catalog.CONNECTORS:
-        handlers.register(name, deliver)
-    if open_incident not in listeners.dead:
-        listeners.dead.append(open_incident)
-    if resolve_incidents not in listeners.delivered:
-        listeners.delivered.append(resolve_incidents)
+        env.engine.handlers.register(name, handler)
+    env.engine.delivery_listeners.dead.append(open_incident)
+    env.engine.delivery_listeners.delivered.append(resolve_incidents)

@@ -7,27 +7,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from connectors.secret_box import SecretBox
+from engine.environment import EngineEnvironment
 
 
 @dataclass
 class ConnectorEnvironment:
+    """The secret box, event schemas and periods, and the engine the connectors talk to."""
+
     box: SecretBox
     events_dir: Path
+    engine: EngineEnvironment
     inbound_ttl: timedelta = timedelta(days=7)
     replay_window: timedelta = timedelta(minutes=5)
     po_reminder_period: str = "P3D"
-
-
-_current: ConnectorEnvironment | None = None
-
-
-def configure(environment: ConnectorEnvironment) -> None:
-    """Set the secret box, schema folder and periods (called by the app factory)."""
-    global _current
-    _current = environment
-
-
-def current() -> ConnectorEnvironment:
-    if _current is None:
-        raise RuntimeError("connectors.environment.configure() was not called by the application")
-    return _current

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors import catalog, settings, signing
-from connectors.environment import current
+from connectors.environment import ConnectorEnvironment
 from connectors.errors import (
     UnknownConnectorError,
     WebhookMalformedError,
@@ -64,11 +64,12 @@ class WebhookAnswer:
     replayed: bool = False
 
 
-def verify(session: Session, connector: str, headers: HeaderSource, body: bytes) -> str:
+def verify(
+    session: Session, connector: str, headers: HeaderSource, body: bytes, env: ConnectorEnvironment
+) -> str:
     """Check connector, signature and timestamp; return the delivery id."""
     if not settings.known(connector):
         raise UnknownConnectorError(f"there is no connector '{connector}'")
-    env = current()
     secret = settings.webhook_secret(settings.get_config(session, connector), env.box)
     if not secret:
         raise UnknownConnectorError(f"the connector '{connector}' takes no webhooks (no secret)")
@@ -96,29 +97,33 @@ def previous_answer(session: Session, connector: str, delivery_id: str) -> Webho
     return WebhookAnswer(row.response_status, dict(row.response_body), replayed=True)
 
 
-def receive(session: Session, connector: str, delivery_id: str, body: bytes) -> WebhookAnswer:
+def receive(
+    session: Session, connector: str, delivery_id: str, body: bytes, env: ConnectorEnvironment
+) -> WebhookAnswer:
     """Store a verified delivery and correlate it; return the answer (stored with it)."""
     event = InboundEvent(connector=connector, delivery_id=delivery_id, received_at=clock.now())
     try:
-        payload = _parse(connector, body)
+        payload = _parse(connector, body, env)
     except WebhookRejectedError as exc:
         event.status = InboundStatus.REJECTED
         return _answer(session, event, exc.status, _error_body(exc))
     event.payload = payload
     event.event_type = payload["type"]
     event.business_key = payload["contract_number"]
-    instance = _correlate(session, payload, delivery_id)
+    instance = _correlate(session, payload, delivery_id, env)
     if instance is not None:
         event.status = InboundStatus.DELIVERED
         event.instance_id = instance.id
         event.delivered_at = clock.now()
         return _answer(session, event, 200, _ok_body(event, "delivered"))
     event.status = InboundStatus.PENDING
-    event.expires_at = event.received_at + current().inbound_ttl
+    event.expires_at = event.received_at + env.inbound_ttl
     return _answer(session, event, 202, _ok_body(event, "pending"))
 
 
-def deliver_pending(session: Session, instance: ProcessInstance, waiting: set[str]) -> None:
+def deliver_pending(
+    session: Session, instance: ProcessInstance, waiting: set[str], *, env: ConnectorEnvironment
+) -> None:
     """Step hook: hand the oldest early event this instance now waits for to it."""
     if not instance.business_key:
         return
@@ -140,11 +145,15 @@ def deliver_pending(session: Session, instance: ProcessInstance, waiting: set[st
     row.delivered_at = clock.now()
     session.flush()  # marked first: the nested step's own hook must not pick it again
     runtime.deliver_message(
-        session, instance.id, row.event_type, _message(row.payload or {}, row.delivery_id)
+        session,
+        instance.id,
+        row.event_type,
+        _message(row.payload or {}, row.delivery_id),
+        env=env.engine,
     )
 
 
-def _parse(connector: str, body: bytes) -> dict[str, Any]:
+def _parse(connector: str, body: bytes, env: ConnectorEnvironment) -> dict[str, Any]:
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -156,7 +165,7 @@ def _parse(connector: str, body: bytes) -> dict[str, Any]:
         raise WebhookSchemaError(
             f"'{connector}' sends no event '{payload['type']}'", details={"type": known}
         )
-    _validate(_schema(current().events_dir / spec.schema_file), payload)
+    _validate(_schema(env.events_dir / spec.schema_file), payload)
     return dict(payload)
 
 
@@ -179,7 +188,7 @@ def _schema(path: Path) -> dict[str, Any]:
 
 
 def _correlate(
-    session: Session, payload: dict[str, Any], delivery_id: str
+    session: Session, payload: dict[str, Any], delivery_id: str, env: ConnectorEnvironment
 ) -> ProcessInstance | None:
     candidates = list(
         session.scalars(
@@ -193,7 +202,7 @@ def _correlate(
     )
     message = _message(payload, delivery_id)
     for instance in candidates:
-        if runtime.deliver_message(session, instance.id, payload["type"], message):
+        if runtime.deliver_message(session, instance.id, payload["type"], message, env=env.engine):
             return instance
     return None
 

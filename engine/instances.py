@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock, runtime
 from engine.definitions import latest_definition, spec_cache
+from engine.environment import EngineEnvironment
 from engine.errors import ConflictError, EngineError
 from engine.models import (
     HumanTask,
@@ -23,8 +24,6 @@ from engine.models import (
     ProcessDefinition,
     ProcessInstance,
 )
-from engine.operators import OperatorRegistry
-from engine.operators import registry as default_registry
 from engine.spiff import migration
 from engine.spiff import workflow as wf
 from engine.spiff.migration import ElementStates
@@ -138,7 +137,12 @@ def _move(
 
 
 def terminate(
-    session: Session, instance_id: int, *, actor: str, comment: str | None = None
+    session: Session,
+    instance_id: int,
+    *,
+    actor: str,
+    env: EngineEnvironment,
+    comment: str | None = None,
 ) -> ProcessInstance:
     """End an instance for good: open human tasks are cancelled, no timer will fire."""
     instance = runtime.load_instance(session, instance_id)
@@ -162,7 +166,7 @@ def terminate(
     instance.updated_at = now
     runtime.record_event(session, instance.id, "terminated", actor=actor, comment=comment)
     session.flush()
-    runtime.report_task_writes(session, [], cancelled)  # e.g. projections of the tasks
+    env.report_task_writes(session, [], cancelled)  # e.g. projections of the tasks
     return instance
 
 
@@ -178,7 +182,7 @@ def retry(
     instance_id: int,
     *,
     actor: str,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> RetryOutcome:
     """Re-run the failed step of an instance in `error` (its due timers and engine steps).
 
@@ -192,7 +196,7 @@ def retry(
     session.flush()
     savepoint = session.begin_nested()
     try:
-        runtime.fire_timers(session, instance_id, actor=actor, operators=operators)
+        runtime.fire_timers(session, instance_id, actor=actor, env=env)
         savepoint.commit()
     except EngineError as exc:
         savepoint.rollback()
@@ -252,11 +256,11 @@ def migrate(
     instance_id: int,
     *,
     actor: str,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> MigrationReport:
     """Move an instance to the newest version, refusing (409 migration_unsafe) when unsafe."""
     instance = runtime.load_instance(session, instance_id)
-    step = runtime.Step(session, instance, actor, operators)
+    step = runtime.Step(session, instance, actor, env)
     report, newest, plan = _plan(session, instance, step.workflow)
     if not report.safe:
         raise MigrationUnsafeError(

@@ -2,55 +2,41 @@
 
 In the distributed mode `celery worker` runs them and `celery beat` schedules
 them; in the embedded mode they run eagerly and the in-process ticker calls
-them. Tasks take ids only. The app hands the jobs their session and operators
-with `configure()`; the engine never builds storage itself.
+them. Tasks take ids only. Each task gets the app's engine environment (its
+session, operators, handlers) from the task class the app installs
+(`engine_environment()`, see webui/celery_app.py); the engine never builds
+storage itself and keeps no wiring of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from celery import shared_task
-from sqlalchemy.orm import Session
 
 from engine import outbox, timers
-from engine.operators import OperatorRegistry
-from engine.operators import registry as default_registry
+from engine.environment import EngineEnvironment
 
 
-@dataclass
-class JobEnvironment:
-    session: Callable[[], Session]
-    operators: OperatorRegistry = default_registry
+def environment_of(task: Any) -> EngineEnvironment:
+    """Return the engine environment of the app the running task belongs to."""
+    provide = getattr(task, "engine_environment", None)
+    if provide is None:
+        raise RuntimeError("the Celery task class does not provide engine_environment()")
+    environment: EngineEnvironment = provide()
+    return environment
 
 
-_environment: JobEnvironment | None = None
-
-
-def configure(
-    session: Callable[[], Session], operators: OperatorRegistry = default_registry
-) -> None:
-    """Tell the jobs how to get a database session (called by the app factory)."""
-    global _environment
-    _environment = JobEnvironment(session=session, operators=operators)
-
-
-def _env() -> JobEnvironment:
-    if _environment is None:
-        raise RuntimeError("engine.jobs.configure() was not called by the application")
-    return _environment
-
-
-@shared_task(name="engine.fire_due_timers", ignore_result=True)
-def fire_due_timers() -> int:
+@shared_task(name="engine.fire_due_timers", ignore_result=True, bind=True)
+def fire_due_timers(self: Any) -> int:
     """Fire every due timer (exactly once, whichever worker runs this)."""
-    env = _env()
-    return timers.fire_due_timers(env.session(), operators=env.operators)
+    env = environment_of(self)
+    return timers.fire_due_timers(env.session(), env)
 
 
-@shared_task(name="engine.deliver_outbox", ignore_result=True)
-def deliver_outbox() -> int:
+@shared_task(name="engine.deliver_outbox", ignore_result=True, bind=True)
+def deliver_outbox(self: Any) -> int:
     """Deliver due outbox messages (retries with backoff; dead letters after the last try)."""
-    report = outbox.deliver_due(_env().session())
+    env = environment_of(self)
+    report = outbox.deliver_due(env.session(), env)
     return len(report.delivered)

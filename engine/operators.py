@@ -1,7 +1,8 @@
 """Service-task operators: the engine's only way to reach the outside world.
 
 A BPMN service task names an operator (`spiffworkflow:serviceTaskOperator
-id="contracts/SetStatus"`). Operators are registered at app start and called
+id="contracts/SetStatus"`). Operators are registered in the app's engine
+environment (`engine.environment`) at app start and called
 inside the step's transaction with an `OperatorContext`.
 """
 
@@ -10,12 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from engine.errors import WorkflowStepError
 from engine.models import InstanceEvent, OutboxMessage, ProcessInstance
+
+if TYPE_CHECKING:  # the environment holds an operator registry: no import at run time
+    from engine.environment import EngineEnvironment
 
 # The payload key naming the message that completes an asynchronous service task.
 REPLY_KEY = "reply_message"
@@ -33,6 +37,8 @@ class OperatorContext:
     data: dict[str, Any]
     # The running step's history buffer (written with the step's save); None outside a step.
     recorder: Callable[..., None] | None = None
+    # The app's engine environment (listeners to tell of task writes); set by a step.
+    env: EngineEnvironment | None = None
 
     def record_event(
         self, action: str, *, comment: str | None = None, details: dict[str, Any] | None = None
@@ -129,6 +135,3 @@ class OperatorRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._operators)
-
-
-registry = OperatorRegistry()

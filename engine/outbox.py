@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ from engine import clock
 from engine.errors import ConcurrentUpdateError, ConflictError, NotFoundError
 from engine.models import OutboxMessage, OutboxStatus
 from engine.operators import REPLY_KEY
+
+if TYPE_CHECKING:
+    from engine.environment import EngineEnvironment
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,6 @@ class RetryPolicy:
     max_attempts: int = MAX_ATTEMPTS
     base_delay: timedelta = BASE_DELAY
     max_delay: timedelta = MAX_DELAY
-
-
-policy = RetryPolicy()
 
 
 class PermanentDeliveryError(Exception):
@@ -74,8 +74,6 @@ class DeliveryRegistry:
         return sorted(self._handlers)
 
 
-registry = DeliveryRegistry()
-
 Listener = Callable[[Session, OutboxMessage], None]
 
 
@@ -87,9 +85,6 @@ class DeliveryListeners:
     dead: list[Listener] = field(default_factory=list)
 
 
-listeners = DeliveryListeners()
-
-
 @dataclass
 class DeliveryReport:
     delivered: list[int] = field(default_factory=list)
@@ -97,8 +92,11 @@ class DeliveryReport:
     dead: list[int] = field(default_factory=list)
 
 
-def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+def retry_delay(
+    attempts: int, *, policy: RetryPolicy | None = None, rng: random.Random | None = None
+) -> timedelta:
     """Exponential backoff (30 s, 1 min, 2 min, …, at most 2 h) with +-25 % jitter."""
+    policy = policy or RetryPolicy()
     base = min(policy.base_delay * (2 ** max(attempts - 1, 0)), policy.max_delay)
     factor = (rng or random).uniform(0.75, 1.25)  # noqa: S311 - jitter, not security
     return base * factor
@@ -123,19 +121,30 @@ def _due(session: Session, limit: int) -> list[OutboxMessage]:
 
 
 def deliver_due(
-    session: Session, *, handlers: DeliveryRegistry = registry, batch: int = 50
+    session: Session,
+    env: EngineEnvironment,
+    *,
+    handlers: DeliveryRegistry | None = None,
+    batch: int = 50,
 ) -> DeliveryReport:
-    """Try every due message once; commit after each so a crash never re-sends a delivered one."""
+    """Try every due message once; commit after each so a crash never re-sends a delivered one.
+
+    `handlers` replaces the environment's delivery handlers (a test's fakes).
+    """
     report = DeliveryReport()
     for message in _due(session, batch):
-        _deliver(session, message, handlers, report)
+        _deliver(session, message, env, env.handlers if handlers is None else handlers, report)
         session.commit()
     session.commit()
     return report
 
 
 def _deliver(
-    session: Session, message: OutboxMessage, handlers: DeliveryRegistry, report: DeliveryReport
+    session: Session,
+    message: OutboxMessage,
+    env: EngineEnvironment,
+    handlers: DeliveryRegistry,
+    report: DeliveryReport,
 ) -> None:
     handler = handlers.get(message.channel)
     message.attempts += 1
@@ -144,36 +153,40 @@ def _deliver(
         if handler is None:
             raise PermanentDeliveryError(f"no delivery handler for channel '{message.channel}'")
         result = handler(message)
-        _complete_waiting_task(session, message, result)
+        _complete_waiting_task(session, message, result, env)
     except PermanentDeliveryError as exc:
         message.last_error = str(exc)[:2000]
-        _bury(session, message, report)
+        _bury(session, message, env, report)
         log.warning("outbox %s (%s) is dead: %s", message.id, message.channel, exc)
     except Exception as exc:  # any transient failure: network, timeout, 5xx
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= policy.max_attempts:
-            _bury(session, message, report)
+        if message.attempts >= env.policy.max_attempts:
+            _bury(session, message, env, report)
         else:
             message.status = OutboxStatus.FAILED
-            message.next_attempt_at = now + retry_delay(message.attempts)
+            message.next_attempt_at = now + retry_delay(message.attempts, policy=env.policy)
             report.retrying.append(message.id)
     else:
         message.status = OutboxStatus.DELIVERED
         message.delivered_at = now
         message.last_error = None
         report.delivered.append(message.id)
-        for listener in listeners.delivered:
+        for listener in env.delivery_listeners.delivered:
             listener(session, message)
 
 
-def _bury(session: Session, message: OutboxMessage, report: DeliveryReport) -> None:
+def _bury(
+    session: Session, message: OutboxMessage, env: EngineEnvironment, report: DeliveryReport
+) -> None:
     message.status = OutboxStatus.DEAD
     report.dead.append(message.id)
-    for listener in listeners.dead:
+    for listener in env.delivery_listeners.dead:
         listener(session, message)
 
 
-def _complete_waiting_task(session: Session, message: OutboxMessage, result: Any) -> None:
+def _complete_waiting_task(
+    session: Session, message: OutboxMessage, result: Any, env: EngineEnvironment
+) -> None:
     """Hand the other system's answer to the instance waiting on the reply message."""
     reply = message.payload.get(REPLY_KEY)
     if not reply or message.instance_id is None:
@@ -183,7 +196,9 @@ def _complete_waiting_task(session: Session, message: OutboxMessage, result: Any
     payload = {"outbox_id": message.id, "response": result}
     try:
         with session.begin_nested():
-            delivered = runtime.deliver_message(session, message.instance_id, reply, payload)
+            delivered = runtime.deliver_message(
+                session, message.instance_id, reply, payload, env=env
+            )
     except ConcurrentUpdateError:
         raise  # someone else stepped the instance: a retry will find it again
     except (ConflictError, NotFoundError) as exc:

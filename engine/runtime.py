@@ -7,8 +7,6 @@ detected here (optimistic `lock_version`) and reported as a conflict.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -20,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import clock
 from engine.db import table_of, update_versioned
 from engine.definitions import latest_definition, spec_cache
+from engine.environment import EngineEnvironment
 from engine.errors import (
     ConcurrentUpdateError,
     ConflictError,
@@ -35,56 +34,10 @@ from engine.models import (
     InstanceStatus,
     ProcessInstance,
 )
-from engine.operators import OperatorContext, OperatorRegistry
-from engine.operators import registry as default_registry
+from engine.operators import OperatorContext
 from engine.spiff import serializer
 from engine.spiff import workflow as wf
 from engine.spiff.workflow_cache import workflow_cache
-
-MessageWaitHook = Callable[[Session, ProcessInstance, set[str]], None]
-CompletedHook = Callable[[Session, ProcessInstance], None]
-
-
-@dataclass
-class StepHooks:
-    """Callbacks run at the end of a step's save, in its transaction.
-
-    `message_wait` hears which messages an instance waits for (so messages that
-    arrived early can be handed over); `completed` hears that an instance ended
-    (so a follow-up process can start). Hooks may step other instances, or the
-    same one again: its state is saved before they run.
-    """
-
-    message_wait: list[MessageWaitHook] = field(default_factory=list)
-    completed: list[CompletedHook] = field(default_factory=list)
-
-
-hooks = StepHooks()
-
-
-# Called once per new ready human task, after the step's flush and inside its transaction
-# (the row has its id): notifications listen here. The listeners get the engine's own
-# types only; whoever registers one knows what the task is about.
-HumanTaskListener = Callable[[Session, HumanTask], None]
-human_task_listeners: list[HumanTaskListener] = []
-
-# Called once per step that wrote human_task rows with Core statements (which no ORM
-# flush event shows): the ids of the rows it inserted and of the rows whose status or
-# assignee it changed. Projections of the tasks (the inbox) listen here.
-HumanTaskWriteListener = Callable[[Session, list[int], list[int]], None]
-human_task_write_listeners: list[HumanTaskWriteListener] = []
-
-# Called with the ids of candidate rows added to tasks that already existed (e.g. an
-# escalation widening who may take a task), after they are written.
-HumanTaskCandidateListener = Callable[[Session, list[int]], None]
-human_task_candidate_listeners: list[HumanTaskCandidateListener] = []
-
-
-def report_task_writes(session: Session, created: list[int], changed: list[int]) -> None:
-    """Tell the write listeners which human_task rows a change inserted or changed."""
-    if created or changed:
-        for on_write in human_task_write_listeners:
-            on_write(session, created, changed)
 
 
 class Step:
@@ -95,14 +48,14 @@ class Step:
         session: Session,
         instance: ProcessInstance,
         actor: str | None,
-        operators: OperatorRegistry,
+        env: EngineEnvironment,
         *,
         fresh_data: dict[str, Any] | None = None,
     ) -> None:
         self.session = session
         self.instance = instance
         self.actor = actor
-        self.operators = operators
+        self.env = env
         spec, subprocess_specs = spec_cache.get(instance.definition)
         if fresh_data is not None:
             self.workflow = wf.new_workflow(spec, subprocess_specs, self._call_operator)
@@ -118,12 +71,12 @@ class Step:
         self.handled: set[str] = set()
         # History lines, inserted in one Core statement by `save` (never read back here).
         self.events: list[dict[str, Any]] = []
-        # Human tasks this step changed with Core statements (see human_task_write_listeners).
+        # Human tasks this step changed with Core statements (the write listeners hear them).
         self.changed_tasks: list[int] = []
         self.completing: tuple[HumanTask, str, Any] | None = None  # (task, actor, at)
 
     def _call_operator(self, task: Any, name: str, params: dict[str, Any]) -> Any:
-        operator = self.operators.get(name)
+        operator = self.env.operators.get(name)
         bpmn_id, task_name = wf.task_description(self.workflow, str(task.id))
         context = OperatorContext(
             session=self.session,
@@ -133,6 +86,7 @@ class Step:
             task_name=task_name,
             data=task.data,
             recorder=self.record,
+            env=self.env,
         )
         return operator.func(context, params)
 
@@ -184,19 +138,19 @@ class Step:
 
     def _notify_task_listeners(self, created: list[HumanTask]) -> None:
         """Tell the human-task listeners which rows this step inserted and changed."""
-        report_task_writes(self.session, [row.id for row in created], self.changed_tasks)
+        self.env.report_task_writes(self.session, [row.id for row in created], self.changed_tasks)
         for row in created:
-            for on_created in human_task_listeners:
+            for on_created in self.env.human_task_listeners:
                 on_created(self.session, row)
 
     def _run_hooks(self) -> None:
         if self.instance.status == InstanceStatus.COMPLETED:
-            for on_completed in hooks.completed:
+            for on_completed in self.env.hooks.completed:
                 on_completed(self.session, self.instance)
             return
         names = wf.waiting_message_names(self.workflow)
         if names:
-            for on_wait in hooks.message_wait:
+            for on_wait in self.env.hooks.message_wait:
                 on_wait(self.session, self.instance, names)
 
     def _project_human_tasks(self, now: Any) -> list[HumanTask]:
@@ -324,7 +278,7 @@ def start_instance(
     business_key: str | None,
     data: dict[str, Any],
     actor: str | None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
     history: tuple[str, ...] = (),
 ) -> ProcessInstance:
     """Start the newest version of a process with initial data and run it to its first wait.
@@ -355,7 +309,7 @@ def start_instance(
     )
     make_transient_to_detached(instance)
     session.add(instance)
-    step = Step(session, instance, actor, operators, fresh_data=data)
+    step = Step(session, instance, actor, env, fresh_data=data)
     step.record("started", details={"definition": key, "version": definition.version})
     for action in history:
         step.record(action)
@@ -393,7 +347,7 @@ def complete_task(
     action: str = "task_completed",
     decision: str | None = None,
     comment: str | None = None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> HumanTask:
     """Complete a ready human task with form data and run the workflow to its next wait."""
     task = get_human_task(session, task_id)
@@ -403,7 +357,7 @@ def complete_task(
         )
     instance = task.instance
     _require_running(instance)
-    step = Step(session, instance, actor, operators)
+    step = Step(session, instance, actor, env)
     now = clock.now()
     step.record(
         action,
@@ -419,7 +373,7 @@ def complete_task(
     return task
 
 
-def claim_task(session: Session, task_id: int, username: str) -> HumanTask:
+def claim_task(session: Session, task_id: int, username: str, env: EngineEnvironment) -> HumanTask:
     """Assign a ready task to a user, unless someone else holds it."""
     task = get_human_task(session, task_id)
     if task.status != HumanTaskStatus.READY:
@@ -442,27 +396,31 @@ def claim_task(session: Session, task_id: int, username: str) -> HumanTask:
         )
     set_committed_value(task, "assignee", username)
     session.flush()
-    report_task_writes(session, [], [task_id])
+    env.report_task_writes(session, [], [task_id])
     return task
 
 
-def unclaim_task(session: Session, task_id: int, username: str) -> HumanTask:
+def unclaim_task(
+    session: Session, task_id: int, username: str, env: EngineEnvironment
+) -> HumanTask:
     """Give a claimed task back to its candidate groups."""
     task = get_human_task(session, task_id)
     if task.assignee != username:
         raise ConflictError(f"task {task_id} is not claimed by {username}")
-    assign_task(session, task, None)
+    assign_task(session, task, None, env)
     return task
 
 
-def assign_task(session: Session, task: HumanTask, username: str | None) -> None:
+def assign_task(
+    session: Session, task: HumanTask, username: str | None, env: EngineEnvironment
+) -> None:
     """Set who holds a task (None: nobody); the caller has checked that they may."""
     # Core, reported to the write listeners: a flush of the row would be heard twice by
     # projections that also follow ORM edits of task rows.
     session.connection().execute(_SET_TASK, {"_id": task.id, "assignee": username})
     set_committed_value(task, "assignee", username)
     session.flush()
-    report_task_writes(session, [], [task.id])
+    env.report_task_writes(session, [], [task.id])
 
 
 def cancel_tasks(session: Session, tasks: list[HumanTask], now: Any) -> list[int]:
@@ -477,15 +435,16 @@ def cancel_tasks(session: Session, tasks: list[HumanTask], now: Any) -> list[int
     return ids
 
 
-def add_candidate_group(session: Session, task: HumanTask, group: str) -> bool:
+def add_candidate_group(
+    session: Session, task: HumanTask, group: str, env: EngineEnvironment
+) -> bool:
     """Let one more group take a task (an escalation); False when it already may."""
     if group in task.candidate_groups:
         return False
     values = {"task_id": task.id, "group_name": group, "username": None}
     candidate_id = session.connection().execute(_INSERT_CANDIDATE_ID, values).scalar_one()
     session.expire(task, ["candidates"])  # read again with the new row when next asked
-    for on_added in human_task_candidate_listeners:
-        on_added(session, [candidate_id])
+    env.report_candidates_added(session, [candidate_id])
     return True
 
 
@@ -494,13 +453,13 @@ def fire_timers(
     instance_id: int,
     *,
     actor: str | None = None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> int:
     """Fire every due timer of one instance; return how many fired."""
     instance = load_instance(session, instance_id)
     if instance.status != InstanceStatus.RUNNING:
         return 0
-    step = Step(session, instance, actor, operators)
+    step = Step(session, instance, actor, env)
     before = wf.waiting_timer_ids(step.workflow)
     wf.fire_timers(step.workflow)
     fired = before - wf.waiting_timer_ids(step.workflow)
@@ -518,12 +477,12 @@ def deliver_message(
     payload: dict[str, Any],
     *,
     actor: str | None = None,
-    operators: OperatorRegistry = default_registry,
+    env: EngineEnvironment,
 ) -> bool:
     """Deliver a message to an instance; return False when nothing waits for it."""
     instance = load_instance(session, instance_id)
     _require_running(instance)
-    step = Step(session, instance, actor, operators)
+    step = Step(session, instance, actor, env)
     if not wf.send_message(step.workflow, name, payload):
         return False
     step.record("message_received", details={"message": name})

@@ -10,10 +10,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engine import clock, runtime
+from engine.environment import EngineEnvironment
 from engine.errors import ConcurrentUpdateError, EngineError
 from engine.models import InstanceEvent, InstanceStatus, ProcessInstance
-from engine.operators import OperatorRegistry
-from engine.operators import registry as default_registry
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +35,7 @@ def claim_due_instances(session: Session, *, limit: int, skip: Collection[int] =
     return list(session.scalars(query))
 
 
-def fire_due_timers(
-    session: Session, *, batch: int = 50, operators: OperatorRegistry = default_registry
-) -> int:
+def fire_due_timers(session: Session, env: EngineEnvironment, *, batch: int = 50) -> int:
     """Fire due timers in batches, one commit per batch; return how many fired.
 
     A batch first fires in one go. If any instance in it fails, the whole batch
@@ -63,7 +60,7 @@ def fire_due_timers(
         loaded = session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))).all()
         if not careful:
             try:
-                fired = _fire_batch(session, ids, operators)
+                fired = _fire_batch(session, ids, env)
             except OperationalError:
                 raise  # the database itself is unwell: nothing to blame on an instance
             except Exception:
@@ -78,24 +75,24 @@ def fire_due_timers(
             continue
         visited.update(ids)
         for instance_id in ids:
-            total += _fire_one(session, instance_id, operators)
+            total += _fire_one(session, instance_id, env)
         session.commit()
         del loaded
 
 
-def _fire_batch(session: Session, ids: list[int], operators: OperatorRegistry) -> int:
+def _fire_batch(session: Session, ids: list[int], env: EngineEnvironment) -> int:
     """Fire a claimed batch without savepoints (two statements fewer per instance); commit."""
     fired = 0
     for instance_id in ids:
-        fired += runtime.fire_timers(session, instance_id, actor=None, operators=operators)
+        fired += runtime.fire_timers(session, instance_id, actor=None, env=env)
     session.commit()
     return fired
 
 
-def _fire_one(session: Session, instance_id: int, operators: OperatorRegistry) -> int:
+def _fire_one(session: Session, instance_id: int, env: EngineEnvironment) -> int:
     savepoint = session.begin_nested()
     try:
-        fired = runtime.fire_timers(session, instance_id, actor=None, operators=operators)
+        fired = runtime.fire_timers(session, instance_id, actor=None, env=env)
         savepoint.commit()
         return fired
     except ConcurrentUpdateError:

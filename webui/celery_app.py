@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app
 
+from engine.environment import EngineEnvironment
 from webui.extensions import db
 
 
@@ -18,6 +19,12 @@ def celery_init_app(app: Flask) -> Celery:
                     return self.run(*args, **kwargs)
                 finally:
                     db.session.remove()
+
+        def engine_environment(self) -> EngineEnvironment:
+            """The engine environment of the app this task runs in (see webui.wiring)."""
+            from webui.wiring import engine_environment
+
+            return engine_environment(current_app)
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])

@@ -64,10 +64,13 @@ def demo_command() -> None:
     from contracts.demo.contracts import load_sample_contracts
     from contracts.demo.seed import DEMO_PASSWORD, USERS, load_demo_data
     from webui.settings import approval_settings, form_library
+    from webui.wiring import engine_environment
 
     created = load_demo_data(db.session)
     db.session.commit()
-    samples = load_sample_contracts(db.session, approval_settings(), form_library())
+    samples = load_sample_contracts(
+        db.session, approval_settings(), form_library(), engine_environment()
+    )
     db.session.commit()
     click.echo(
         f"demo data ready ({len(created)} user(s), {len(samples)} sample contract(s) created)."

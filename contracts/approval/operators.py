@@ -115,7 +115,8 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     group = str(params.get("group"))
     escalated = []
     for task in _open_tasks(ctx, str(params.get("task"))):
-        runtime.add_candidate_group(ctx.session, task, group)
+        assert ctx.env is not None, "operators run inside a step"
+        runtime.add_candidate_group(ctx.session, task, group, ctx.env)
         escalated.append(task.id)
         members = ctx.session.scalars(
             select(User).join(Membership).join(Group).where(Group.name == group)
@@ -132,10 +133,7 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def register_operators(registry: OperatorRegistry, messages: MessageSettings | None = None) -> None:
-    """Register the contract operators; reminders are written with `messages`."""
-    from contracts.lifecycle.operators import register_lifecycle_operators
-
-    register_lifecycle_operators(registry, messages)
+    """Register the approval process's contract operators; reminders are written with `messages`."""
     registry.register(
         "contracts/LoadContract",
         load_contract,

@@ -25,6 +25,7 @@ from contracts.identity.actor import Actor
 from contracts.identity.models import Department, User
 from engine import clock, runtime
 from engine.db import update_versioned
+from engine.environment import EngineEnvironment
 from engine.errors import ConcurrentUpdateError
 from engine.models import InstanceEvent, ProcessInstance
 
@@ -123,7 +124,11 @@ def update_contract(
 
 
 def submit_contract(
-    session: Session, contract_id: int, actor: Actor, settings: ApprovalSettings
+    session: Session,
+    contract_id: int,
+    actor: Actor,
+    settings: ApprovalSettings,
+    env: EngineEnvironment,
 ) -> Contract:
     """Start the approval process for a draft; the contract goes `in_review`."""
     contract = get_contract(session, contract_id, actor, audit_view=False)
@@ -146,6 +151,7 @@ def submit_contract(
             "sla_escalation_period": settings.sla_escalation_period,
         },
         actor=actor.username,
+        env=env,
         history=("submitted",),
     )
     # Changed after the start, in one UPDATE of the contract row.

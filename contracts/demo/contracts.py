@@ -20,6 +20,7 @@ from contracts.core.models import Contract
 from contracts.identity.accounts import find_user
 from contracts.identity.actor import Actor
 from contracts.inbox import actions
+from engine.environment import EngineEnvironment
 from engine.models import HumanTask, HumanTaskStatus, ProcessInstance
 
 
@@ -55,7 +56,7 @@ SAMPLES = [
 
 
 def load_sample_contracts(
-    session: Session, settings: ApprovalSettings, forms: FormLibrary
+    session: Session, settings: ApprovalSettings, forms: FormLibrary, env: EngineEnvironment
 ) -> list[str]:
     """Create the sample contracts unless the database holds any; return their numbers."""
     if session.scalar(select(func.count(Contract.id))):
@@ -67,13 +68,15 @@ def load_sample_contracts(
         )
         numbers.append(contract.number)
         if sample.submit:
-            service.submit_contract(session, contract.id, _actor(session, sample.drafter), settings)
+            service.submit_contract(
+                session, contract.id, _actor(session, sample.drafter), settings, env
+            )
         for username, decision, comment in sample.decisions:
             task_id = _waiting_task(session, contract.number)
             data: dict[str, Any] = {"decision": decision}
             if comment:
                 data["comment"] = comment
-            actions.complete_task(session, task_id, data, _actor(session, username), forms)
+            actions.complete_task(session, task_id, data, _actor(session, username), forms, env)
         session.flush()
     return numbers
 

@@ -19,6 +19,7 @@ from contracts.inbox import queries
 from contracts.inbox.queries import TaskView
 from contracts.notifications.settings import MessageSettings
 from engine import clock, runtime
+from engine.environment import EngineEnvironment
 from engine.errors import ConflictError
 from engine.models import HumanTask, HumanTaskStatus, InstanceEvent
 
@@ -40,18 +41,18 @@ def _audit(session: Session, action: str, actor: Actor, task_id: int, **details:
     )
 
 
-def claim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
+def claim_task(session: Session, task_id: int, actor: Actor, env: EngineEnvironment) -> TaskView:
     """Assign a task to the actor; 409 when someone else holds it."""
     view = queries.get_task(session, task_id, actor)
-    runtime.claim_task(session, task_id, actor.username)
+    runtime.claim_task(session, task_id, actor.username, env)
     _audit(session, "task.claim", actor, task_id)
     return view
 
 
-def unclaim_task(session: Session, task_id: int, actor: Actor) -> TaskView:
+def unclaim_task(session: Session, task_id: int, actor: Actor, env: EngineEnvironment) -> TaskView:
     """Give a claimed task back to its groups."""
     view = queries.get_task(session, task_id, actor)
-    runtime.unclaim_task(session, task_id, actor.username)
+    runtime.unclaim_task(session, task_id, actor.username, env)
     _audit(session, "task.unclaim", actor, task_id)
     return view
 
@@ -108,6 +109,7 @@ def delegate_task(
     to: Any,
     note: Any,
     actor: Actor,
+    env: EngineEnvironment,
     messages: MessageSettings | None = None,
 ) -> TaskView:
     """Assign the task to another candidate with a note; recorded as "delegated"."""
@@ -121,7 +123,7 @@ def delegate_task(
     if target.username == actor.username:
         raise ValidationError({"to": ["you cannot delegate a task to yourself"]})
     previous = task.assignee
-    runtime.assign_task(session, task, target.username)
+    runtime.assign_task(session, task, target.username, env)
     _history(
         session,
         task,
@@ -153,7 +155,12 @@ def comment_on_task(session: Session, task_id: int, comment: Any, actor: Actor) 
 
 
 def complete_task(
-    session: Session, task_id: int, data: Any, actor: Actor, forms: FormLibrary
+    session: Session,
+    task_id: int,
+    data: Any,
+    actor: Actor,
+    forms: FormLibrary,
+    env: EngineEnvironment,
 ) -> TaskView:
     """Validate the form data and complete the task; the workflow runs to its next wait."""
     task = _actionable(session, task_id, actor)
@@ -174,6 +181,7 @@ def complete_task(
         action=action,
         decision=decision,
         comment=comment,
+        env=env,
     )
     _audit(session, "task.complete", actor, task_id, decision=decision)
     return TaskView(task=task, contract=contract)

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from contracts.core.models import Contract, Counterparty
 from contracts.inbox.models import InboxEntry
 from engine.db import table_of
+from engine.environment import EngineEnvironment
 from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus, ProcessInstance
 
 ENTRY = table_of(InboxEntry)
@@ -245,14 +246,10 @@ def rebuild(connection: Connection) -> None:
         connection.execute(insert(ENTRY).from_select(_COLUMNS, entries))
 
 
-def install() -> None:
-    """Hear the engine's task writes and ORM flushes of its task rows (idempotent)."""
-    from engine.runtime import human_task_candidate_listeners, human_task_write_listeners
-
-    if on_task_writes not in human_task_write_listeners:
-        human_task_write_listeners.append(on_task_writes)
-    if on_candidates_added not in human_task_candidate_listeners:
-        human_task_candidate_listeners.append(on_candidates_added)
-    for model, name, listener in _MAPPER_EVENTS:
+def install(environment: EngineEnvironment) -> None:
+    """Hear the engine's task writes and added candidates, and ORM flushes of its task rows."""
+    environment.human_task_write_listeners.append(on_task_writes)
+    environment.human_task_candidate_listeners.append(on_candidates_added)
+    for model, name, listener in _MAPPER_EVENTS:  # class-level, so guarded (idempotent)
         if not event.contains(model, name, listener):
             event.listen(model, name, listener)

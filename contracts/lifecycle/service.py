@@ -32,26 +32,31 @@ from contracts.identity import access
 from contracts.identity.actor import Actor
 from contracts.lifecycle.dates import DEFAULT_REMINDER_OFFSETS, parse_term
 from engine import clock, runtime
+from engine.environment import EngineEnvironment
 
 LIFECYCLE_PROCESS = "contract_lifecycle"
 RUNNING_STATUSES = (ContractStatus.ACTIVE, ContractStatus.EXPIRING)
 TERM_FIELDS = frozenset({"expiry_date", "notice_days", "renewal_term"})
 
 
+# Called at the end of every activation, in its transaction: other packages
+# (connectors: CRM and finance for sales contracts) contribute one when the app is
+# wired, so contracts/ never imports them.
+ActivationListener = Callable[[Session, Contract, Actor], None]
+
+
 @dataclass(frozen=True)
 class LifecycleSettings:
     reminder_offsets: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS
-
-
-# Called at the end of every activation, in its transaction: other packages
-# (connectors: CRM and finance for sales contracts) register here at app start,
-# so contracts/ never imports them.
-ActivationListener = Callable[[Session, Contract, Actor], None]
-activation_listeners: list[ActivationListener] = []
+    on_activated: tuple[ActivationListener, ...] = ()
 
 
 def activate_contract(
-    session: Session, contract_id: int, actor: Actor, settings: LifecycleSettings
+    session: Session,
+    contract_id: int,
+    actor: Actor,
+    settings: LifecycleSettings,
+    env: EngineEnvironment,
 ) -> Contract:
     """Mark an approved (or out-for-signature) contract signed: `active`, lifecycle started."""
     contract = get_contract(session, contract_id, actor, audit_view=False)
@@ -80,6 +85,7 @@ def activate_contract(
                 "reminder_offsets": list(settings.reminder_offsets),
             },
             actor=actor.username,
+            env=env,
         )
         contract.process_instance_id = instance.id
         runtime.record_event(
@@ -100,7 +106,7 @@ def activate_contract(
         details={"process_instance_id": contract.process_instance_id},
     )
     session.flush()
-    for on_activated in activation_listeners:
+    for on_activated in settings.on_activated:
         on_activated(session, contract, actor)
     return contract
 
@@ -110,6 +116,7 @@ def change_term(
     contract_id: int,
     raw: Any,
     actor: Actor,
+    env: EngineEnvironment,
     *,
     expected_version: int | None = None,
 ) -> Contract:
@@ -140,6 +147,7 @@ def change_term(
         "term_changed",
         {"expiry_date": expiry.isoformat()},
         actor=actor.username,
+        env=env,
     ):
         raise ContractStateError(
             f"contract {contract.number} is being renegotiated or terminated; "

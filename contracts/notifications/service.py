@@ -1,7 +1,7 @@
 """Tell people about tasks: in-app notifications (the bell) and e-mail through the outbox.
 
 `notify()` is the one writer of bell rows; every feature that tells someone something in
-the app calls it. `TaskNotifier` listens to the engine (`engine.runtime.human_task_listeners`):
+the app calls it. `TaskNotifier` listens to the engine (the environment's human-task listeners):
 when a user task becomes ready, every candidate (the assignee if one is set, else the
 candidate users and the members of the candidate groups) gets a bell row and one outbox
 message on channel "email" (payload shape: see `connectors.email`), written in their own
@@ -278,11 +278,3 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
         query.values(read_at=clock.now()).execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def install(settings: MessageSettings | None = None) -> None:
-    """Listen to the engine for new human tasks with these settings (replacing earlier ones)."""
-    from engine.runtime import human_task_listeners
-
-    kept = [one for one in human_task_listeners if not isinstance(one, TaskNotifier)]
-    human_task_listeners[:] = [*kept, TaskNotifier(settings or MessageSettings())]

@@ -18,6 +18,7 @@ from contracts.errors import PermissionDeniedError
 from contracts.identity.actor import Actor
 from contracts.identity.models import Department, Group, Role, User
 from engine import definitions, import_analysis, instances, versions
+from engine.environment import EngineEnvironment
 from engine.lint import LintContext
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.operators import OperatorRegistry
@@ -184,7 +185,7 @@ def instance_action(
     instance_id: int,
     action: str,
     actor: Actor,
-    operators: OperatorRegistry,
+    env: EngineEnvironment,
     comment: str | None = None,
 ) -> Any:
     """Suspend, resume, terminate, retry or migrate an instance; audit it."""
@@ -196,11 +197,11 @@ def instance_action(
     elif action == "resume":
         result = instances.resume(session, instance_id, actor=user, comment=comment)
     elif action == "terminate":
-        result = instances.terminate(session, instance_id, actor=user, comment=comment)
+        result = instances.terminate(session, instance_id, actor=user, env=env, comment=comment)
     elif action == "retry":
-        result = instances.retry(session, instance_id, actor=user, operators=operators)
+        result = instances.retry(session, instance_id, actor=user, env=env)
     elif action == "migrate":
-        result = instances.migrate(session, instance_id, actor=user, operators=operators)
+        result = instances.migrate(session, instance_id, actor=user, env=env)
     else:
         raise ValueError(action)
     _audit(session, actor, f"instance.{action}", instance_id, comment=comment)

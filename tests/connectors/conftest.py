@@ -18,6 +18,7 @@ from connectors import settings, signing
 from engine import clock, outbox
 from tests.connectors.remote import RemoteSystem
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 WEBHOOK_SECRET = "whsec-test-0123456789"
 
@@ -55,8 +56,8 @@ def deliver(app: Flask, *, later: timedelta = timedelta(0)) -> outbox.DeliveryRe
     with app.app_context():
         if later:
             with time_machine.travel(clock.now() + later, tick=False):
-                return outbox.deliver_due(db.session)
-        return outbox.deliver_due(db.session)
+                return outbox.deliver_due(db.session, engine_environment())
+        return outbox.deliver_due(db.session, engine_environment())
 
 
 def signed_headers(

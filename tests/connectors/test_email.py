@@ -17,6 +17,7 @@ from connectors import email
 from engine import outbox
 from engine.models import OutboxMessage, OutboxStatus
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 class Inbox:
@@ -85,7 +86,7 @@ def mails_to(address: str) -> list[OutboxMessage]:
 def test_the_task_mail_arrives_with_its_link(smtp_server, api, app):
     task_id = submit_for_bob(api)
     with app.app_context():
-        report = outbox.deliver_due(db.session)
+        report = outbox.deliver_due(db.session, engine_environment())
         assert report.dead == [] and report.retrying == []
         [row] = mails_to("bob@demo.contractflow.local")
         assert row.status == OutboxStatus.DELIVERED
@@ -107,12 +108,14 @@ def test_the_task_mail_arrives_with_its_link(smtp_server, api, app):
 def test_an_outage_delays_mail_but_loses_none(api, app, port):
     submit_for_bob(api)
     with app.app_context():
-        report = outbox.deliver_due(db.session)  # nobody listens on the port yet
+        report = outbox.deliver_due(
+            db.session, engine_environment()
+        )  # nobody listens on the port yet
         assert report.retrying and not report.delivered and not report.dead
         [row] = mails_to("bob@demo.contractflow.local")
         assert row.status == OutboxStatus.FAILED and "Connection" in row.last_error
         row_id = row.id
-        assert outbox.deliver_due(db.session).delivered == []  # backing off
+        assert outbox.deliver_due(db.session, engine_environment()).delivered == []  # backing off
 
     controller, handler = start_server(port)
     try:
@@ -121,7 +124,7 @@ def test_an_outage_delays_mail_but_loses_none(api, app, port):
             for message in db.session.scalars(select(OutboxMessage)):
                 message.next_attempt_at -= timedelta(hours=3)
             db.session.commit()
-            assert row_id in outbox.deliver_due(db.session).delivered
+            assert row_id in outbox.deliver_due(db.session, engine_environment()).delivered
         assert any(m["To"] == "bob@demo.contractflow.local" for m in handler.messages)
     finally:
         controller.stop()
@@ -131,7 +134,7 @@ def test_a_refused_recipient_is_a_dead_letter(api, app, smtp_server):
     smtp_server.refuse = True
     submit_for_bob(api)
     with app.app_context():
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         [row] = mails_to("bob@demo.contractflow.local")
         assert row.status == OutboxStatus.DEAD and "refused" in row.last_error
 
@@ -166,7 +169,6 @@ def test_settings_come_from_the_environment():
 
 
 def test_the_send_operator_is_registered(app):
-    from engine.operators import registry
-
-    assert "email/Send" in registry
-    assert email.CHANNEL in outbox.registry.channels()
+    environment = engine_environment(app)
+    assert "email/Send" in environment.operators
+    assert email.CHANNEL in environment.handlers.channels()

@@ -17,6 +17,7 @@ from engine.models import OutboxMessage, OutboxStatus
 from tests.connectors.test_email import mails_to, port, smtp_server, submit_for_bob  # noqa: F401
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def kept(channel: SinkChannel) -> list[SinkMessage]:
 def test_the_task_mail_of_an_approval_step_is_kept_in_the_sink_and_delivered(no_servers, api, app):
     task_id = submit_for_bob(api)
     with app.app_context():
-        report = outbox.deliver_due(db.session)
+        report = outbox.deliver_due(db.session, engine_environment())
         assert report.retrying == [] and report.dead == []
         [row] = mails_to("bob@demo.contractflow.local")
         assert row.status == OutboxStatus.DELIVERED and row.last_error is None
@@ -50,7 +51,7 @@ def test_the_task_mail_of_an_approval_step_is_kept_in_the_sink_and_delivered(no_
         assert mail.link == f"https://cf.example.com/inbox/tasks/{task_id}"
         assert mail.link in mail.text and mail.html and mail.link in mail.html
         # Delivered once: the next run finds nothing to do and keeps no second copy.
-        assert outbox.deliver_due(db.session).delivered == []
+        assert outbox.deliver_due(db.session, engine_environment()).delivered == []
         assert len([m for m in kept(SinkChannel.EMAIL) if m.outbox_message_id == row.id]) == 1
 
 
@@ -60,7 +61,7 @@ def test_an_expiry_reminder_by_sms_is_kept_in_the_sink(no_servers, app, active):
     with at(notice):
         assert fire(app) >= 1
         with app.app_context():
-            outbox.deliver_due(db.session)
+            outbox.deliver_due(db.session, engine_environment())
     with app.app_context():
         rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")))
         assert rows and {r.status for r in rows} == {OutboxStatus.DELIVERED}
@@ -80,7 +81,7 @@ def test_an_expiry_reminder_by_sms_is_kept_in_the_sink(no_servers, app, active):
 def test_an_explicit_smtp_host_is_used_not_the_sink(api, app, smtp_server):  # noqa: F811
     submit_for_bob(api)
     with app.app_context():
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         assert kept(SinkChannel.EMAIL) == []
     assert any(m["To"] == "bob@demo.contractflow.local" for m in smtp_server.messages)
 
@@ -88,7 +89,7 @@ def test_an_explicit_smtp_host_is_used_not_the_sink(api, app, smtp_server):  # n
 def test_a_mail_server_that_is_down_is_named_in_the_failure(api, app, port):  # noqa: F811
     submit_for_bob(api)
     with app.app_context():
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         [row] = mails_to("bob@demo.contractflow.local")
         assert row.status == OutboxStatus.FAILED and kept(SinkChannel.EMAIL) == []
         failure = explain(row)
@@ -104,7 +105,7 @@ def test_a_refused_recipient_is_named_in_the_failure(api, app, smtp_server):  # 
     smtp_server.refuse = True
     submit_for_bob(api)
     with app.app_context():
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         [row] = mails_to("bob@demo.contractflow.local")
         failure = explain(row)
     assert failure is not None and failure.reason == Reason.RECIPIENTS

@@ -13,6 +13,7 @@ from engine import clock, runtime, timers
 from engine.models import InstanceStatus, OutboxMessage, OutboxStatus, ProcessInstance
 from tests.connectors.conftest import configure, deliver, po_created, post_webhook
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 HOURS = timedelta(hours=3)
 
@@ -152,7 +153,7 @@ def test_reminds_the_owner_while_the_order_does_not_come(app, api, remote):
     deliver(app)
     for days in (3, 6):
         with app.app_context(), time_machine.travel(clock.now() + timedelta(days=days, hours=1)):
-            timers.fire_due_timers(db.session)
+            timers.fire_due_timers(db.session, engine_environment())
     with app.app_context():
         notes = db.session.scalars(
             select(Notification).where(Notification.kind == "integration_reminder")

@@ -11,6 +11,7 @@ from engine.models import InstanceStatus, OutboxMessage
 from tests.connectors.conftest import configure, deliver
 from tests.connectors.remote import RemoteSystem
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 def active_sales_contract(app, api) -> int:
@@ -29,7 +30,9 @@ def test_crm_and_finance_both_get_the_contract(app, api, remote):
         configure(app, "finance", finance.url, auth_type="hmac", secret="hmac-key")
         contract_id = active_sales_contract(app, api)
         with app.app_context():
-            instance = follow_ups.start_sales_activation(db.session, contract_id, actor="alice")
+            instance = follow_ups.start_sales_activation(
+                db.session, contract_id, engine_environment(), actor="alice"
+            )
             assert instance is not None
             instance_id = instance.id
             db.session.commit()
@@ -60,7 +63,9 @@ def test_nothing_starts_while_crm_or_finance_is_not_enabled(app, api, remote):
     configure(app, "crm", remote.url)
     contract_id = active_sales_contract(app, api)
     with app.app_context():
-        assert follow_ups.start_sales_activation(db.session, contract_id) is None
+        assert (
+            follow_ups.start_sales_activation(db.session, contract_id, engine_environment()) is None
+        )
 
 
 def test_activating_an_approved_sales_contract_through_the_api_starts_it(app, api, remote):

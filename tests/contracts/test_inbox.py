@@ -20,6 +20,7 @@ from engine.errors import ConflictError
 from engine.models import HumanTask, InstanceEvent, OutboxMessage
 from tests.factories import add_user
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 def actor(username: str) -> Actor:
@@ -58,7 +59,7 @@ def test_groups_tab_lists_unclaimed_tasks_of_my_groups_only(three):
 def test_mine_tab_holds_claimed_tasks_and_counts_follow(three):
     bob = actor("bob")
     views, _ = inbox.list_tasks(db.session, inbox.TaskFilters(scope="groups"), bob)
-    actions.claim_task(db.session, views[0].task.id, bob)
+    actions.claim_task(db.session, views[0].task.id, bob, engine_environment())
     mine, total = inbox.list_tasks(db.session, inbox.TaskFilters(scope="mine"), bob)
     assert total == 1 and mine[0].task.id == views[0].task.id
     counts = inbox.tab_counts(db.session, inbox.TaskFilters(), bob)
@@ -72,7 +73,12 @@ def test_completed_and_started_tabs(three, app):
 
     with app.test_request_context():
         actions.complete_task(
-            db.session, views[0].task.id, {"decision": "approve"}, bob, form_library()
+            db.session,
+            views[0].task.id,
+            {"decision": "approve"},
+            bob,
+            form_library(),
+            engine_environment(),
         )
     db.session.commit()
     done, total = inbox.list_tasks(db.session, inbox.TaskFilters(scope="completed"), bob)
@@ -157,7 +163,9 @@ def second_manager(app):
 def test_delegate_assigns_records_audits_and_notifies(three, second_manager):
     bob = actor("bob")
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), bob)[0][0].task
-    view = actions.delegate_task(db.session, task.id, "bert", "Please take this one", bob)
+    view = actions.delegate_task(
+        db.session, task.id, "bert", "Please take this one", bob, engine_environment()
+    )
     db.session.commit()
     assert view.task.assignee == "bert"
     event = db.session.scalars(
@@ -187,7 +195,7 @@ def test_delegate_to_a_non_candidate_is_422_and_records_nothing(three, to, field
     bob = actor("bob")
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), bob)[0][0].task
     with pytest.raises(ValidationError) as caught:
-        actions.delegate_task(db.session, task.id, to, "x", bob)
+        actions.delegate_task(db.session, task.id, to, "x", bob, engine_environment())
     db.session.rollback()
     assert field in caught.value.details
     assert db.session.get(HumanTask, task.id).assignee is None
@@ -199,16 +207,18 @@ def test_delegate_to_a_non_candidate_is_422_and_records_nothing(three, to, field
 def test_only_a_candidate_may_delegate_or_comment(three):
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), actor("bob"))[0][0].task
     with pytest.raises(PermissionDeniedError):
-        actions.delegate_task(db.session, task.id, "bob", None, actor("carol"))
+        actions.delegate_task(
+            db.session, task.id, "bob", None, actor("carol"), engine_environment()
+        )
     with pytest.raises(PermissionDeniedError):
         actions.comment_on_task(db.session, task.id, "hi", actor("carol"))
 
 
 def test_a_task_claimed_by_another_cannot_be_delegated(three, second_manager):
     task = inbox.list_tasks(db.session, inbox.TaskFilters(), actor("bob"))[0][0].task
-    actions.claim_task(db.session, task.id, actor("bert"))
+    actions.claim_task(db.session, task.id, actor("bert"), engine_environment())
     with pytest.raises(ConflictError):
-        actions.delegate_task(db.session, task.id, "bert", None, actor("bob"))
+        actions.delegate_task(db.session, task.id, "bert", None, actor("bob"), engine_environment())
 
 
 def test_comment_is_recorded_without_completing(three):

@@ -20,6 +20,7 @@ from engine.models import HumanTask, HumanTaskCandidate, HumanTaskStatus
 from tests.factories import add_user
 from webui.extensions import db
 from webui.migrations import alembic_config
+from webui.wiring import engine_environment
 
 DEADLINE_BPMN = Path(__file__).parents[1] / "engine" / "bpmn" / "deadline.bpmn"
 
@@ -148,14 +149,21 @@ def test_a_task_taken_away_by_a_timer_leaves_every_tab(app):
     add_user(app, "mona", roles=[], groups=["managers"])
     with app.app_context():
         definitions.deploy(db.session, {"deadline.bpmn": DEADLINE_BPMN.read_text()})
-        runtime.start_instance(db.session, "deadline", business_key=None, data={}, actor="cleo")
+        runtime.start_instance(
+            db.session,
+            "deadline",
+            business_key=None,
+            data={},
+            actor="cleo",
+            env=engine_environment(),
+        )
         db.session.commit()
     assert only(tabs(app, "cleo")) == {"groups": 1, "started": 1, None: 1}
     [(answer_id, contract)] = listed(app, "cleo")
     assert contract is None  # a task about no contract is listed too
 
     with app.app_context(), time_machine.travel(clock.now() + timedelta(hours=2), tick=False):
-        assert timers.fire_due_timers(db.session) == 1
+        assert timers.fire_due_timers(db.session, engine_environment()) == 1
         db.session.commit()
         assert db.session.get(HumanTask, answer_id).status == HumanTaskStatus.CANCELLED
     assert only(tabs(app, "cleo")) == {"started": 1}  # the apology task, for the managers
@@ -223,7 +231,13 @@ def test_a_terminated_instance_leaves_the_inbox(app, api):
     assert only(tabs(app, "bob")) == {"groups": 1, None: 1}
     with app.app_context():
         task = db.session.scalars(select(HumanTask).where(HumanTask.status == "ready")).one()
-        instances.terminate(db.session, task.instance_id, actor="admin", comment="duplicate")
+        instances.terminate(
+            db.session,
+            task.instance_id,
+            actor="admin",
+            env=engine_environment(),
+            comment="duplicate",
+        )
         db.session.commit()
     assert only(tabs(app, "bob")) == {}
     assert only(tabs(app, "alice")) == {}

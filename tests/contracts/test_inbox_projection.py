@@ -21,6 +21,7 @@ from engine.models import HumanTask, HumanTaskStatus
 from engine.timers import fire_due_timers
 from tests.factories import add_user
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 _COLUMNS = (
     InboxEntry.task_id,
@@ -84,7 +85,7 @@ def _escalated_contract(app, api) -> int:
     for days in (3, 6):
         with time_machine.travel(start + timedelta(days=days, minutes=1), tick=False):
             with app.app_context():
-                assert fire_due_timers(db.session) == 1
+                assert fire_due_timers(db.session, engine_environment()) == 1
                 db.session.commit()
     task = api("bob").task_for(contract["id"])
     assert task is not None and "dept_manager:sales" in task["candidate_groups"]
@@ -133,7 +134,13 @@ def test_upkeep_equals_a_rebuild_after_claims_delegation_escalation_and_edits(ap
     with app.app_context():
         task = db.session.get(HumanTask, api("bob").task_for(terminated["id"])["id"])
         assert task is not None
-        instances.terminate(db.session, task.instance_id, actor="admin", comment="duplicate")
+        instances.terminate(
+            db.session,
+            task.instance_id,
+            actor="admin",
+            env=engine_environment(),
+            comment="duplicate",
+        )
         db.session.commit()
         assert task.status == HumanTaskStatus.CANCELLED
 

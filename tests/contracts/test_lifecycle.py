@@ -17,6 +17,7 @@ from engine import clock
 from engine.models import OutboxMessage, ProcessInstance
 from engine.timers import fire_due_timers
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 EXPIRY_IN_DAYS = 120
 NOTICE_DAYS = 60
@@ -51,7 +52,7 @@ def active(app, api):
 
 def fire(app) -> int:
     with app.app_context():
-        return fire_due_timers(db.session)
+        return fire_due_timers(db.session, engine_environment())
 
 
 def at(day: date, hours: int = 1):

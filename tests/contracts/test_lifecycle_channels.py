@@ -18,6 +18,7 @@ from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa
 from tests.sms_gateway import Gateway, sms_gateway
 from webui.config import sms_settings
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def deliver_sms(app) -> list[int]:
     sms.register(handlers, settings=sms_settings)
     handlers.register("email", lambda message: None)  # mail is not under test here
     with app.app_context():
-        delivered = deliver_due(db.session, handlers=handlers).delivered
+        delivered = deliver_due(db.session, engine_environment(), handlers=handlers).delivered
         return list(
             db.session.scalars(
                 select(OutboxMessage.id).where(

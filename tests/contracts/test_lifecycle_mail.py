@@ -13,6 +13,7 @@ from tests.connectors.test_email import port, smtp_server  # noqa: F401
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
 from webui.config import smtp_settings
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 def deliver_mail(app) -> int:
@@ -21,7 +22,7 @@ def deliver_mail(app) -> int:
     email.register(handlers, settings=smtp_settings)
     handlers.register("sms", lambda message: None)
     with app.app_context():
-        report = deliver_due(db.session, handlers=handlers)
+        report = deliver_due(db.session, engine_environment(), handlers=handlers)
         assert report.dead == [] and report.retrying == []
         return len(report.delivered)
 

@@ -18,6 +18,7 @@ from engine import outbox
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
 from tests.factories import add_user
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 BASE = "https://cf.example.com"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -41,7 +42,7 @@ def profile(app, username: str, **fields: str) -> None:
 
 def kept(app, channel: SinkChannel, to: str) -> list[SinkMessage]:
     with app.app_context():
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         rows = db.session.scalars(select(SinkMessage).where(SinkMessage.channel == channel))
         return [row for row in rows if to in row.recipients]
 

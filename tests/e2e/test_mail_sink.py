@@ -11,6 +11,7 @@ from engine.models import OutboxMessage
 from tests.conftest import make_app
 from tests.e2e.conftest import screenshot, sign_in
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +39,7 @@ def keep_a_mail(tmp_path) -> None:
             )
         )
         db.session.commit()
-        assert outbox.deliver_due(db.session).delivered
+        assert outbox.deliver_due(db.session, engine_environment()).delivered
         db.session.remove()
         db.engine.dispose()
 

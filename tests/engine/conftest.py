@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 import contracts.all_models  # noqa: F401  (same metadata as production)
 import engine.models  # noqa: F401
 from engine.db import Base
+from engine.environment import EngineEnvironment
 from engine.operators import OperatorRegistry
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
@@ -50,6 +51,12 @@ def operators(recorded: list[dict]) -> OperatorRegistry:
 
     registry.register("test/Record", record)
     return registry
+
+
+@pytest.fixture
+def env(operators: OperatorRegistry) -> EngineEnvironment:
+    """An engine environment with the recording operator, as an app would wire one."""
+    return EngineEnvironment(operators=operators)
 
 
 def review_bundle() -> dict[str, str]:

@@ -26,24 +26,20 @@ def test_deploy_is_idempotent_and_a_change_makes_a_new_version(session):
     assert definitions.latest_definition(session, "review").id == second[0].id
 
 
-def test_running_instances_keep_their_version(session, operators):
+def test_running_instances_keep_their_version(session, env):
     definitions.deploy(session, review_bundle())
-    old = runtime.start_instance(
-        session, "review", business_key=None, data={}, actor=None, operators=operators
-    )
+    old = runtime.start_instance(session, "review", business_key=None, data={}, actor=None, env=env)
     changed = {
         "review.bpmn": review_bundle()["review.bpmn"].replace('name="Review it"', 'name="Check it"')
     }
     definitions.deploy(session, changed)
-    new = runtime.start_instance(
-        session, "review", business_key=None, data={}, actor=None, operators=operators
-    )
+    new = runtime.start_instance(session, "review", business_key=None, data={}, actor=None, env=env)
     session.commit()
     names = {t.instance_id: t.name for t in session.scalars(select(HumanTask))}
     assert (old.definition.version, names[old.id]) == (1, "Review it")
     assert (new.definition.version, names[new.id]) == (2, "Check it")
     [task] = [t for t in session.scalars(select(HumanTask)) if t.instance_id == old.id]
-    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="a", operators=operators)
+    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="a", env=env)
     assert old.definition.version == 1
 
 

@@ -32,7 +32,7 @@ class FlakySystem:
         self.received.append(message.idempotency_key)
 
 
-def test_down_three_times_then_delivered_exactly_once(session):
+def test_down_three_times_then_delivered_exactly_once(session, env):
     erp = FlakySystem(failures=3)
     handlers = outbox.DeliveryRegistry()
     handlers.register("erp", erp)
@@ -40,27 +40,27 @@ def test_down_three_times_then_delivered_exactly_once(session):
     now = clock.now()
     for attempt in range(1, 5):
         with time_machine.travel(now + timedelta(hours=3 * attempt), tick=False):
-            outbox.deliver_due(session, handlers=handlers)
-            outbox.deliver_due(session, handlers=handlers)  # nothing due twice
+            outbox.deliver_due(session, env, handlers=handlers)
+            outbox.deliver_due(session, env, handlers=handlers)  # nothing due twice
     session.refresh(message)
     assert message.status == OutboxStatus.DELIVERED
     assert message.attempts == 4
     assert erp.received == ["k-1"]
 
 
-def test_not_retried_before_its_backoff(session):
+def test_not_retried_before_its_backoff(session, env):
     handlers = outbox.DeliveryRegistry()
     handlers.register("erp", FlakySystem(failures=10))
     message = _message(session)
-    report = outbox.deliver_due(session, handlers=handlers)
+    report = outbox.deliver_due(session, env, handlers=handlers)
     assert report.retrying == [message.id]
     session.refresh(message)
     assert message.status == OutboxStatus.FAILED and "connection refused" in message.last_error
     assert timedelta(seconds=20) < message.next_attempt_at - clock.now() < timedelta(seconds=40)
-    assert outbox.deliver_due(session, handlers=handlers).retrying == []
+    assert outbox.deliver_due(session, env, handlers=handlers).retrying == []
 
 
-def test_permanent_failure_is_dead_at_once_and_can_be_replayed(session):
+def test_permanent_failure_is_dead_at_once_and_can_be_replayed(session, env):
     calls = []
 
     def reject(message):
@@ -71,30 +71,30 @@ def test_permanent_failure_is_dead_at_once_and_can_be_replayed(session):
     handlers = outbox.DeliveryRegistry()
     handlers.register("erp", reject)
     message = _message(session)
-    assert outbox.deliver_due(session, handlers=handlers).dead == [message.id]
-    assert outbox.deliver_due(session, handlers=handlers).dead == []
+    assert outbox.deliver_due(session, env, handlers=handlers).dead == [message.id]
+    assert outbox.deliver_due(session, env, handlers=handlers).dead == []
     outbox.replay(session, message.id)
     session.commit()
-    assert outbox.deliver_due(session, handlers=handlers).delivered == [message.id]
+    assert outbox.deliver_due(session, env, handlers=handlers).delivered == [message.id]
     assert len(calls) == 2
 
 
-def test_retries_end_in_the_dead_letters(session):
+def test_retries_end_in_the_dead_letters(session, env):
     handlers = outbox.DeliveryRegistry()
     handlers.register("erp", FlakySystem(failures=100))
     message = _message(session)
     now = clock.now()
     for attempt in range(outbox.MAX_ATTEMPTS + 2):
         with time_machine.travel(now + timedelta(hours=3 * (attempt + 1)), tick=False):
-            outbox.deliver_due(session, handlers=handlers)
+            outbox.deliver_due(session, env, handlers=handlers)
     session.refresh(message)
     assert message.status == OutboxStatus.DEAD
     assert message.attempts == outbox.MAX_ATTEMPTS
 
 
-def test_unknown_channel_is_a_dead_letter_not_a_crash(session):
+def test_unknown_channel_is_a_dead_letter_not_a_crash(session, env):
     message = _message(session, channel="fax")
-    assert outbox.deliver_due(session, handlers=outbox.DeliveryRegistry()).dead == [message.id]
+    assert outbox.deliver_due(session, env, handlers=outbox.DeliveryRegistry()).dead == [message.id]
 
 
 def test_backoff_grows_and_has_jitter():

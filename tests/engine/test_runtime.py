@@ -15,7 +15,7 @@ from engine.models import HumanTask, HumanTaskStatus, InstanceEvent, InstanceSta
 from tests.engine.conftest import review_bundle
 
 
-def _start(session, operators):
+def _start(session, env):
     definitions.deploy(session, review_bundle())
     instance = runtime.start_instance(
         session,
@@ -23,7 +23,7 @@ def _start(session, operators):
         business_key="R-1",
         data={"subject": "lease"},
         actor="ann",
-        operators=operators,
+        env=env,
     )
     session.commit()
     return instance
@@ -35,8 +35,8 @@ def _ready(session, instance):
     ).all()
 
 
-def test_start_projects_the_user_task_with_lane_group_and_due_date(session, operators):
-    instance = _start(session, operators)
+def test_start_projects_the_user_task_with_lane_group_and_due_date(session, env):
+    instance = _start(session, env)
     [task] = _ready(session, instance)
     assert (task.bpmn_id, task.name, task.candidate_groups) == (
         "review_task",
@@ -48,27 +48,25 @@ def test_start_projects_the_user_task_with_lane_group_and_due_date(session, oper
     assert '"spec"' not in instance.state  # the spec is stored by reference, not per instance
 
 
-def test_full_run_with_operator_message_and_timer(session, operators, recorded):
-    instance = _start(session, operators)
+def test_full_run_with_operator_message_and_timer(session, env, recorded):
+    instance = _start(session, env)
     [task] = _ready(session, instance)
-    runtime.complete_task(session, task.id, {"verdict": "fine"}, actor="rita", operators=operators)
+    runtime.complete_task(session, task.id, {"verdict": "fine"}, actor="rita", env=env)
     session.commit()
     assert recorded == [{"what": "fine"}]
     assert runtime.instance_data(session, instance.id)["recorded"] == {"ok": True, "what": "fine"}
     assert instance.next_timer_at is None
 
-    assert (
-        runtime.deliver_message(session, instance.id, "nothing", {}, operators=operators) is False
-    )
-    assert runtime.deliver_message(session, instance.id, "ack", {"by": "erp"}, operators=operators)
+    assert runtime.deliver_message(session, instance.id, "nothing", {}, env=env) is False
+    assert runtime.deliver_message(session, instance.id, "ack", {"by": "erp"}, env=env)
     session.commit()
     due = instance.next_timer_at
     assert due is not None and timedelta(hours=23) < due - clock.now() <= timedelta(days=1)
 
-    assert timers.fire_due_timers(session, operators=operators) == 0
+    assert timers.fire_due_timers(session, env) == 0
     with time_machine.travel(due + timedelta(seconds=1), tick=False):
-        assert timers.fire_due_timers(session, operators=operators) == 1
-        assert timers.fire_due_timers(session, operators=operators) == 0  # never twice
+        assert timers.fire_due_timers(session, env) == 1
+        assert timers.fire_due_timers(session, env) == 0  # never twice
     session.refresh(instance)
     assert instance.status == InstanceStatus.COMPLETED
     actions = [e.action for e in runtime.history(session, [instance.id])]
@@ -82,8 +80,8 @@ def test_full_run_with_operator_message_and_timer(session, operators, recorded):
     ]
 
 
-def test_a_failing_step_leaves_nothing_half_written(session, operators):
-    instance = _start(session, operators)
+def test_a_failing_step_leaves_nothing_half_written(session, operators, env):
+    instance = _start(session, env)
     [task] = _ready(session, instance)
     state, events = instance.state, session.scalar(select(func.count(InstanceEvent.id)))
 
@@ -93,9 +91,7 @@ def test_a_failing_step_leaves_nothing_half_written(session, operators):
 
     operators.register("test/Record", explode)
     with pytest.raises(WorkflowStepError):
-        runtime.complete_task(
-            session, task.id, {"verdict": "fine"}, actor="rita", operators=operators
-        )
+        runtime.complete_task(session, task.id, {"verdict": "fine"}, actor="rita", env=env)
     session.rollback()
     session.refresh(instance)
     assert instance.state == state
@@ -103,18 +99,18 @@ def test_a_failing_step_leaves_nothing_half_written(session, operators):
     assert session.get(HumanTask, task.id).status == HumanTaskStatus.READY
 
 
-def test_concurrent_writers_one_wins_the_other_gets_a_conflict(db_url, session, operators):
-    instance = _start(session, operators)
+def test_concurrent_writers_one_wins_the_other_gets_a_conflict(db_url, session, env):
+    instance = _start(session, env)
     [task] = _ready(session, instance)
     other_engine = create_engine(db_url)
     with Session(other_engine) as other:
         other.get(ProcessInstance, instance.id)  # both load the same version
         other_task = other.get(HumanTask, task.id)
         assert other_task.status == "ready"
-        runtime.complete_task(session, task.id, {"verdict": "a"}, actor="a", operators=operators)
+        runtime.complete_task(session, task.id, {"verdict": "a"}, actor="a", env=env)
         session.commit()
         with pytest.raises((ConcurrentUpdateError, TaskNotReadyError)):
-            runtime.complete_task(other, task.id, {"verdict": "b"}, actor="b", operators=operators)
+            runtime.complete_task(other, task.id, {"verdict": "b"}, actor="b", env=env)
         other.rollback()
     other_engine.dispose()
     session.refresh(instance)
@@ -122,44 +118,44 @@ def test_concurrent_writers_one_wins_the_other_gets_a_conflict(db_url, session, 
     assert data["verdict"] == "a"
 
 
-def test_completing_a_finished_task_is_refused(session, operators):
-    instance = _start(session, operators)
+def test_completing_a_finished_task_is_refused(session, env):
+    instance = _start(session, env)
     [task] = _ready(session, instance)
-    runtime.complete_task(session, task.id, {"verdict": "a"}, actor="a", operators=operators)
+    runtime.complete_task(session, task.id, {"verdict": "a"}, actor="a", env=env)
     session.commit()
     with pytest.raises(TaskNotReadyError):
-        runtime.complete_task(session, task.id, {"verdict": "b"}, actor="b", operators=operators)
+        runtime.complete_task(session, task.id, {"verdict": "b"}, actor="b", env=env)
 
 
 def test_unknown_operator_names_the_element(session):
-    from engine.operators import OperatorRegistry
+    from engine.environment import EngineEnvironment
 
     definitions.deploy(session, review_bundle())
     instance = runtime.start_instance(
-        session, "review", business_key=None, data={}, actor=None, operators=OperatorRegistry()
+        session, "review", business_key=None, data={}, actor=None, env=EngineEnvironment()
     )
     [task] = _ready(session, instance)
     with pytest.raises(WorkflowStepError, match="unknown service-task operator 'test/Record'"):
         runtime.complete_task(
-            session, task.id, {"verdict": "x"}, actor="a", operators=OperatorRegistry()
+            session, task.id, {"verdict": "x"}, actor="a", env=EngineEnvironment()
         )
 
 
-def test_a_broken_timer_marks_the_instance_failed_and_others_still_fire(session, operators):
-    first = _start(session, operators)
+def test_a_broken_timer_marks_the_instance_failed_and_others_still_fire(session, env):
+    first = _start(session, env)
     second = runtime.start_instance(
-        session, "review", business_key="R-2", data={}, actor="ann", operators=operators
+        session, "review", business_key="R-2", data={}, actor="ann", env=env
     )
     session.commit()
     for instance in (first, second):
         [task] = _ready(session, instance)
-        runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
-        runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+        runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", env=env)
+        runtime.deliver_message(session, instance.id, "ack", {}, env=env)
         session.commit()
     first.state = '{"tasks": "garbage"}'  # one instance's saved state is corrupt
     session.commit()
     with time_machine.travel(clock.now() + timedelta(days=2), tick=False):
-        fired = timers.fire_due_timers(session, operators=operators)
+        fired = timers.fire_due_timers(session, env)
     session.refresh(first)
     session.refresh(second)
     assert fired == 1
@@ -169,16 +165,16 @@ def test_a_broken_timer_marks_the_instance_failed_and_others_still_fire(session,
     assert first.next_timer_at is None  # not picked up again and again
 
 
-def test_an_operator_bug_marks_only_its_instance_failed(session, operators, monkeypatch):
-    broken = _start(session, operators)
+def test_an_operator_bug_marks_only_its_instance_failed(session, env, monkeypatch):
+    broken = _start(session, env)
     healthy = runtime.start_instance(
-        session, "review", business_key="R-3", data={}, actor="a", operators=operators
+        session, "review", business_key="R-3", data={}, actor="a", env=env
     )
     session.commit()
     for instance in (broken, healthy):
         [task] = _ready(session, instance)
-        runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
-        runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+        runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", env=env)
+        runtime.deliver_message(session, instance.id, "ack", {}, env=env)
         session.commit()
     real_fire = runtime.fire_timers
 
@@ -189,7 +185,7 @@ def test_an_operator_bug_marks_only_its_instance_failed(session, operators, monk
 
     monkeypatch.setattr(timers.runtime, "fire_timers", fire_with_a_bug)
     with time_machine.travel(clock.now() + timedelta(days=2), tick=False):
-        assert timers.fire_due_timers(session, operators=operators) == 1
+        assert timers.fire_due_timers(session, env) == 1
     session.refresh(broken)
     session.refresh(healthy)
     assert healthy.status == InstanceStatus.COMPLETED
@@ -197,11 +193,11 @@ def test_an_operator_bug_marks_only_its_instance_failed(session, operators, monk
     assert broken.next_timer_at is None
 
 
-def test_an_instance_that_stays_due_is_visited_once_per_run(session, operators, monkeypatch):
-    instance = _start(session, operators)
+def test_an_instance_that_stays_due_is_visited_once_per_run(session, env, monkeypatch):
+    instance = _start(session, env)
     [task] = _ready(session, instance)
-    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
-    runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", env=env)
+    runtime.deliver_message(session, instance.id, "ack", {}, env=env)
     session.commit()
     # The index keeps saying "due" although SpiffWorkflow fires nothing (a timer it
     # does not consider due yet, or one the index cannot see).
@@ -218,27 +214,27 @@ def test_an_instance_that_stays_due_is_visited_once_per_run(session, operators, 
         return real_fire(session, instance_id, **kwargs)
 
     monkeypatch.setattr(timers.runtime, "fire_timers", counting_fire)
-    assert timers.fire_due_timers(session, operators=operators) == 0
+    assert timers.fire_due_timers(session, env) == 0
     assert visits == [instance.id]
     session.refresh(instance)
     assert instance.status == InstanceStatus.RUNNING
 
 
-def test_a_task_taken_away_by_an_interrupting_timer_leaves_the_inbox(session, operators):
+def test_a_task_taken_away_by_an_interrupting_timer_leaves_the_inbox(session, env):
     from tests.engine.conftest import BPMN_DIR
 
     definitions.deploy(session, {"deadline.bpmn": (BPMN_DIR / "deadline.bpmn").read_text()})
     instance = runtime.start_instance(
-        session, "deadline", business_key="D-1", data={}, actor="a", operators=operators
+        session, "deadline", business_key="D-1", data={}, actor="a", env=env
     )
     session.commit()
     [answer] = _ready(session, instance)
     assert answer.candidate_groups == ["clerks"]
     with time_machine.travel(clock.now() + timedelta(hours=2), tick=False):
-        assert timers.fire_due_timers(session, operators=operators) == 1
+        assert timers.fire_due_timers(session, env) == 1
     session.refresh(answer)
     assert answer.status == HumanTaskStatus.CANCELLED
     [apologise] = _ready(session, instance)
     assert (apologise.bpmn_id, apologise.candidate_groups) == ("apologise", ["managers"])
     with pytest.raises(TaskNotReadyError):
-        runtime.complete_task(session, answer.id, {}, actor="late", operators=operators)
+        runtime.complete_task(session, answer.id, {}, actor="late", env=env)

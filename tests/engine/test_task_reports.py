@@ -9,33 +9,29 @@ from engine.models import HumanTask, HumanTaskStatus
 from tests.engine.conftest import review_bundle
 
 
-def test_claim_unclaim_assign_escalate_and_terminate_are_reported(session, operators, monkeypatch):
+def test_claim_unclaim_assign_escalate_and_terminate_are_reported(session, env):
     writes: list[tuple[list[int], list[int]]] = []
     added: list[list[int]] = []
-    monkeypatch.setattr(
-        runtime,
-        "human_task_write_listeners",
-        [lambda _s, created, changed: writes.append((list(created), list(changed)))],
+    env.human_task_write_listeners.append(
+        lambda _s, created, changed: writes.append((list(created), list(changed)))
     )
-    monkeypatch.setattr(
-        runtime, "human_task_candidate_listeners", [lambda _s, ids: added.append(list(ids))]
-    )
+    env.human_task_candidate_listeners.append(lambda _s, ids: added.append(list(ids)))
     definitions.deploy(session, review_bundle())
     instance = runtime.start_instance(
-        session, "review", business_key="R-1", data={}, actor="ann", operators=operators
+        session, "review", business_key="R-1", data={}, actor="ann", env=env
     )
     [task] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
     assert writes == [([task.id], [])]
 
-    runtime.claim_task(session, task.id, "rita")
-    runtime.unclaim_task(session, task.id, "rita")
-    runtime.assign_task(session, task, "ron")
+    runtime.claim_task(session, task.id, "rita", env)
+    runtime.unclaim_task(session, task.id, "rita", env)
+    runtime.assign_task(session, task, "ron", env)
     assert writes[1:] == [([], [task.id])] * 3
-    assert runtime.add_candidate_group(session, task, "managers") is True
-    assert runtime.add_candidate_group(session, task, "managers") is False
+    assert runtime.add_candidate_group(session, task, "managers", env) is True
+    assert runtime.add_candidate_group(session, task, "managers", env) is False
     assert len(added) == 1 and task.candidate_groups == ["managers", "reviewers"]
 
-    instances.terminate(session, instance.id, actor="admin")
+    instances.terminate(session, instance.id, actor="admin", env=env)
     assert writes[-1] == ([], [task.id])
     session.commit()
     session.expire_all()

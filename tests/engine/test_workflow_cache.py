@@ -26,54 +26,54 @@ def loads_calls(monkeypatch):
     return calls
 
 
-def _started(session, operators):
+def _started(session, env):
     definitions.deploy(session, review_bundle())
     instance = runtime.start_instance(
-        session, "review", business_key=None, data={}, actor="a", operators=operators
+        session, "review", business_key=None, data={}, actor="a", env=env
     )
     session.commit()
     [task] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
     return instance, task
 
 
-def test_the_next_step_reuses_the_saved_workflow(session, operators, loads_calls):
+def test_the_next_step_reuses_the_saved_workflow(session, env, loads_calls):
     workflow_cache.clear()
-    instance, task = _started(session, operators)
-    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
+    instance, task = _started(session, env)
+    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", env=env)
     session.commit()
     assert loads_calls == []  # the object saved by start_instance was reused
-    runtime.deliver_message(session, instance.id, "ack", {}, operators=operators)
+    runtime.deliver_message(session, instance.id, "ack", {}, env=env)
     assert loads_calls == []
 
 
 def test_a_failed_step_never_leaves_its_half_changed_workflow_behind(
-    session, operators, loads_calls
+    session, operators, env, loads_calls
 ):
     workflow_cache.clear()
-    instance, task = _started(session, operators)
+    instance, task = _started(session, env)
 
     def explode(ctx, params):
         raise WorkflowStepError("boom")
 
     operators.register("test/Record", explode)
     with pytest.raises(WorkflowStepError):
-        runtime.complete_task(session, task.id, {"verdict": "bad"}, actor="r", operators=operators)
+        runtime.complete_task(session, task.id, {"verdict": "bad"}, actor="r", env=env)
     session.rollback()
     operators.register("test/Record", lambda ctx, params: {"ok": True})
-    runtime.complete_task(session, task.id, {"verdict": "good"}, actor="r", operators=operators)
+    runtime.complete_task(session, task.id, {"verdict": "good"}, actor="r", env=env)
     session.commit()
     assert loads_calls == [1]  # the failed step's object was dropped: restored from the database
     assert runtime.instance_data(session, instance.id)["verdict"] == "good"
 
 
-def test_a_state_written_elsewhere_is_restored_from_the_database(session, operators, loads_calls):
+def test_a_state_written_elsewhere_is_restored_from_the_database(session, env, loads_calls):
     workflow_cache.clear()
-    instance, task = _started(session, operators)
+    instance, task = _started(session, env)
     instance.state = instance.state.replace(
         '"data":{}', '"data":{"x":1}', 1
     )  # another process saved
     session.commit()
-    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", operators=operators)
+    runtime.complete_task(session, task.id, {"verdict": "ok"}, actor="r", env=env)
     assert loads_calls == [1]
 
 

@@ -19,6 +19,7 @@ from engine.models import InstanceEvent, InstanceStatus, ProcessInstance
 from engine.timers import fire_due_timers
 from tests.factories import contract_payload
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 pytestmark = pytest.mark.integration
 
@@ -33,7 +34,9 @@ def submit_contracts(count: int, settings: ApprovalSettings) -> list[int]:
     for n in range(count):
         contract = service.create_contract(db.session, contract_payload(title=f"Timer {n}"), alice)
         ids.append(
-            service.submit_contract(db.session, contract.id, alice, settings).process_instance_id
+            service.submit_contract(
+                db.session, contract.id, alice, settings, engine_environment()
+            ).process_instance_id
         )
         db.session.commit()
     return ids
@@ -55,7 +58,7 @@ def test_fifty_due_timers_fire_exactly_once_from_two_concurrent_jobs(app):
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                fired.append(fire_due_timers(db.session, batch=5))
+                fired.append(fire_due_timers(db.session, engine_environment(), batch=5))
             except BaseException as exc:
                 errors.append(exc)
             finally:
@@ -97,4 +100,4 @@ def test_fifty_due_timers_fire_exactly_once_from_two_concurrent_jobs(app):
         ).all()
         assert set(statuses) == {InstanceStatus.RUNNING}
         # What is left waiting is the escalation, days away: another run fires nothing.
-        assert fire_due_timers(db.session) == 0
+        assert fire_due_timers(db.session, engine_environment()) == 0

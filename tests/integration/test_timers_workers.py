@@ -34,6 +34,7 @@ from tests.integration.conftest import broker_url
 from tests.integration.support import wait_for
 from webui.config import REPO_ROOT
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 pytestmark = pytest.mark.integration
 
@@ -182,7 +183,12 @@ def start_due(app) -> Callable[[int], list[int]]:
         with app.app_context(), time_machine.travel(clock.now() - timedelta(hours=1)):
             for n in range(count):
                 instance = runtime.start_instance(
-                    db.session, PROCESS, business_key=f"T-{n}", data={}, actor="test"
+                    db.session,
+                    PROCESS,
+                    business_key=f"T-{n}",
+                    data={},
+                    actor="test",
+                    env=engine_environment(),
                 )
                 ids.append(instance.id)
                 if n % 200 == 199:

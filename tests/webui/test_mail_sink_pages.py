@@ -15,6 +15,7 @@ from tests.connectors.test_email import free_port, mails_to, submit_for_bob
 from tests.contracts.test_lifecycle import NOTICE_DAYS, active, at, fire  # noqa: F401
 from tests.webui.account.test_tokens import signed_in
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def no_servers(monkeypatch) -> None:
 
 def deliver(app) -> None:
     with app.app_context():
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
 
 
 def sink_id(app, outbox_id: int) -> int:
@@ -106,7 +107,7 @@ def test_a_script_in_the_html_part_is_neither_inlined_nor_run(client, app, no_se
         )
         db.session.add(message)
         db.session.commit()
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         outbox_id = message.id
     signed_in(client, "admin")
     response = client.get(f"/admin/mail/{sink_id(app, outbox_id)}")

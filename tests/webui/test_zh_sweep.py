@@ -31,6 +31,7 @@ from tests.contracts.documents.samples import make_pdf
 from tests.contracts.test_imports import GOOD, _sheet
 from tests.factories import DEMO_PASSWORD
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 # The query a page needs besides its path (a comparison needs two versions).
 QUERIES = {"documents.compare": "?a=1&b=1", "documents.compare_report": "?a=1&b=1"}
@@ -208,7 +209,7 @@ def seed(app: Flask, api: Any, signed_in: Any, monkeypatch: pytest.MonkeyPatch) 
             )
         )
         db.session.flush()
-        outbox.deliver_due(db.session)
+        outbox.deliver_due(db.session, engine_environment())
         row = db.session.get(Contract, contract["id"])
         for user in db.session.scalars(select(User).where(User.username.in_(["alice", "admin"]))):
             db.session.add(

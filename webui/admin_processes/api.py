@@ -16,7 +16,6 @@ from contracts.process_admin import service as process_admin
 from engine.import_analysis import MAX_IMPORT_BYTES
 from engine.lint import LintContext
 from engine.models import ProcessDefinition
-from engine.operators import registry
 from engine.spiff.parser import NotXmlError
 from webui.admin_processes import shapes
 from webui.api import bp
@@ -25,6 +24,7 @@ from webui.api.spec import json_object, operation, query
 from webui.auth import current_actor
 from webui.extensions import db
 from webui.settings import form_library
+from webui.wiring import engine_environment
 
 _TAGS = ["admin-processes"]
 _ERR = {401: None, 403: None, 404: None}
@@ -48,7 +48,7 @@ def version_json(d: ProcessDefinition, *, files: bool = False) -> dict[str, Any]
 
 
 def _lint() -> LintContext:
-    return process_admin.lint_context(db.session, form_library(), registry)
+    return process_admin.lint_context(db.session, form_library(), engine_environment().operators)
 
 
 def _bundle(body: dict[str, Any]) -> dict[str, str]:
@@ -380,8 +380,9 @@ def delete_routing_case(case_id: int) -> tuple[str, int]:
 def list_operators() -> dict[str, Any]:
     process_admin.require_process_admin(current_actor().user)
     items = []
-    for name in registry.names():
-        spec = registry.get(name)
+    operators = engine_environment().operators
+    for name in operators.names():
+        spec = operators.get(name)
         items.append({"name": name, "description": spec.description, "parameters": spec.parameters})
     return {
         "items": items,

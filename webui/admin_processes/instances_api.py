@@ -13,7 +13,6 @@ from contracts.process_admin import service as process_admin
 from engine import instances, runtime
 from engine.errors import EngineError
 from engine.models import InstanceStatus, ProcessInstance
-from engine.operators import registry
 from webui.admin_processes import shapes
 from webui.api import bp
 from webui.api.params import QueryReader
@@ -21,6 +20,7 @@ from webui.api.spec import operation, query
 from webui.auth import current_actor
 from webui.contracts.shapes import event_json
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 _TAGS = ["admin-instances"]
 _ERR = {401: None, 403: None, 404: None}
@@ -121,7 +121,7 @@ def _comment() -> str | None:
 
 def _act(instance_id: int, action: str) -> dict[str, Any]:
     result = process_admin.instance_action(
-        db.session, instance_id, action, current_actor(), registry, comment=_comment()
+        db.session, instance_id, action, current_actor(), engine_environment(), comment=_comment()
     )
     db.session.commit()
     if isinstance(result, instances.RetryOutcome):
@@ -183,7 +183,12 @@ def migration_dry_run(instance_id: int) -> dict[str, Any]:
 @login_required
 def migrate_instance(instance_id: int) -> dict[str, Any]:
     report = process_admin.instance_action(
-        db.session, instance_id, "migrate", current_actor(), registry, comment=_comment()
+        db.session,
+        instance_id,
+        "migrate",
+        current_actor(),
+        engine_environment(),
+        comment=_comment(),
     )
     db.session.commit()
     return _report_json(report)

@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from contracts.process_admin import service as process_admin
-from engine.operators import registry
 from webui.admin_processes import bp, labels
 from webui.contracts.contract_form import form_choices
 from webui.contracts.template_helpers import date_settings
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 API = "/api/v1/admin"
 API_URLS = {
@@ -108,7 +108,7 @@ def modeler(key: str, version: int) -> str:
         labels.modeler,
         key=key,
         version=version,
-        operators=registry.names(),
+        operators=engine_environment().operators.names(),
         forms=form_files(),
     )
 

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app
 
 from contracts.lifecycle.dates import DEFAULT_REMINDER_OFFSETS, parse_offsets
 from contracts.lifecycle.service import LifecycleSettings
+from webui.wiring import activation_listeners
 
 bp = Blueprint("calendar", __name__)
 
@@ -17,7 +18,10 @@ def lifecycle_settings() -> LifecycleSettings:
     text = current_app.config.get("EXPIRY_REMINDER_OFFSETS") or os.environ.get(
         "CONTRACTFLOW_REMINDER_OFFSETS"
     )
-    return LifecycleSettings(parse_offsets(text) if text else DEFAULT_REMINDER_OFFSETS)
+    return LifecycleSettings(
+        parse_offsets(text) if text else DEFAULT_REMINDER_OFFSETS,
+        on_activated=activation_listeners(),
+    )
 
 
 from webui.calendar import views  # noqa: E402,F401

@@ -17,6 +17,7 @@ from webui.api.params import QueryReader
 from webui.auth import current_actor
 from webui.calendar import bp, lifecycle_settings
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 @bp.get("/contracts/expiring")
@@ -72,7 +73,9 @@ def feed(token: str) -> Response:
 @login_required
 def activate(contract_id: int) -> BaseResponse:
     try:
-        activate_contract(db.session, contract_id, current_actor(), lifecycle_settings())
+        activate_contract(
+            db.session, contract_id, current_actor(), lifecycle_settings(), engine_environment()
+        )
         db.session.commit()
         flash(_("Marked signed: the contract is active and its expiry is watched."), "success")
     except EngineError as exc:

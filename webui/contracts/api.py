@@ -23,6 +23,7 @@ from webui.contracts.shapes import contract_json, event_json, expiring_json
 from webui.documents.settings import document_settings
 from webui.extensions import db
 from webui.settings import approval_settings
+from webui.wiring import engine_environment
 
 
 @operation(
@@ -106,7 +107,7 @@ def patch_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str
     if current.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRING):
         # expiry_date / notice_days / renewal_term only; the lifecycle's timers follow.
         contract = lifecycle.change_term(
-            db.session, contract_id, body, actor, expected_version=expected
+            db.session, contract_id, body, actor, engine_environment(), expected_version=expected
         )
     else:
         contract = service.update_contract(
@@ -155,7 +156,7 @@ def _expected_version(body: Any) -> int | None:
 @login_required
 def submit_contract(contract_id: int) -> dict[str, Any]:
     contract = service.submit_contract(
-        db.session, contract_id, current_actor(), approval_settings()
+        db.session, contract_id, current_actor(), approval_settings(), engine_environment()
     )
     db.session.commit()
     return contract_json(contract)
@@ -187,7 +188,7 @@ def contract_timeline(contract_id: int) -> dict[str, Any]:
 @login_required
 def activate_contract(contract_id: int) -> dict[str, Any]:
     contract = lifecycle.activate_contract(
-        db.session, contract_id, current_actor(), lifecycle_settings()
+        db.session, contract_id, current_actor(), lifecycle_settings(), engine_environment()
     )
     db.session.commit()
     return contract_json(contract)

@@ -32,6 +32,7 @@ from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.field_messages import localize
 from webui.settings import approval_settings
+from webui.wiring import engine_environment
 
 
 def _render_form(
@@ -231,7 +232,7 @@ def _stale_form(contract_id: int) -> tuple[str, int] | Response:
 def submit(contract_id: int) -> Response:
     try:
         contract = service.submit_contract(
-            db.session, contract_id, current_actor(), approval_settings()
+            db.session, contract_id, current_actor(), approval_settings(), engine_environment()
         )
     except (ConflictError, ValidationError) as exc:
         db.session.rollback()

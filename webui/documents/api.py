@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from contracts.documents import bodies, service
 from webui.api.params import QueryReader
+from webui.api.shapes import Shape
 from webui.api.spec import json_object, operation
 from webui.auth import current_actor
 from webui.documents import api_bp, shapes
@@ -24,7 +25,7 @@ from webui.extensions import db
 
 api_bp.url_value_preprocessor(prepare_upload_request)
 
-_UPLOAD_ERRORS: dict[int, str | None] = {
+_UPLOAD_ERRORS: dict[int, type[Shape] | None] = {
     401: None,
     403: None,
     404: None,

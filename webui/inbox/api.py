@@ -18,6 +18,7 @@ from webui.inbox import shapes
 from webui.inbox.filters import openapi_params, read_filters
 from webui.inbox.shapes import task_json
 from webui.settings import form_library, message_settings
+from webui.wiring import engine_environment
 
 
 def _task_detail(view: queries.TaskView) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def get_task(task_id: int) -> dict[str, Any]:
 )
 @login_required
 def claim_task(task_id: int) -> dict[str, Any]:
-    view = actions.claim_task(db.session, task_id, current_actor())
+    view = actions.claim_task(db.session, task_id, current_actor(), engine_environment())
     db.session.commit()
     return task_json(view, now=clock.now())
 
@@ -105,7 +106,7 @@ def claim_task(task_id: int) -> dict[str, Any]:
 )
 @login_required
 def unclaim_task(task_id: int) -> dict[str, Any]:
-    view = actions.unclaim_task(db.session, task_id, current_actor())
+    view = actions.unclaim_task(db.session, task_id, current_actor(), engine_environment())
     db.session.commit()
     return task_json(view, now=clock.now())
 
@@ -133,7 +134,9 @@ def complete_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     if "data" not in body:
         raise ValidationError({"data": ["is required"]})
-    view = actions.complete_task(db.session, task_id, body["data"], current_actor(), form_library())
+    view = actions.complete_task(
+        db.session, task_id, body["data"], current_actor(), form_library(), engine_environment()
+    )
     db.session.commit()
     return shapes.TaskCompleted.render(
         {
@@ -156,7 +159,13 @@ def complete_task(task_id: int) -> dict[str, Any]:
 def delegate_task(task_id: int) -> dict[str, Any]:
     body = json_object()
     view = actions.delegate_task(
-        db.session, task_id, body.get("to"), body.get("note"), current_actor(), message_settings()
+        db.session,
+        task_id,
+        body.get("to"),
+        body.get("note"),
+        current_actor(),
+        engine_environment(),
+        message_settings(),
     )
     db.session.commit()
     return task_json(view, now=clock.now())

@@ -25,6 +25,7 @@ from webui.inbox.documents import documents_of
 from webui.inbox.filters import read_filters
 from webui.redirects import safe_next
 from webui.settings import message_settings
+from webui.wiring import engine_environment
 
 
 def _tabs() -> list[tuple[str | None, str]]:
@@ -67,7 +68,9 @@ def _unfiltered(filters: queries.TaskFilters) -> bool:
 def index() -> str:
     filters = read_filters()
     actor = current_actor()
-    counts: dict[str | None, int] = dict(queries.tab_counts(db.session, filters, actor))
+    counts: dict[str | None, int] = {
+        scope: n for scope, n in queries.tab_counts(db.session, filters, actor).items()
+    }
     counts[None] = counts["mine"] + counts["groups"]
     total = counts[filters.scope]
     views = queries.page_of_tasks(db.session, filters, actor) if total else []
@@ -157,7 +160,9 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     view = queries.get_task(db.session, task_id, actor)
     try:
         data = parse_form(queries.form_for(view.task, form_library())["schema"], request.form)
-        done = actions.complete_task(db.session, task_id, data, actor, form_library())
+        done = actions.complete_task(
+            db.session, task_id, data, actor, form_library(), engine_environment()
+        )
     except UnknownFieldError as exc:
         db.session.rollback()
         errors = {name: [_("is not a field of this form")] for name in exc.names}
@@ -207,7 +212,9 @@ def _act(task_id: int, action: Any, success: str) -> Response:
 def claim(task_id: int) -> Response:
     actor = current_actor()
     return _act(
-        task_id, lambda: actions.claim_task(db.session, task_id, actor), _("The task is yours now.")
+        task_id,
+        lambda: actions.claim_task(db.session, task_id, actor, engine_environment()),
+        _("The task is yours now."),
     )
 
 
@@ -217,7 +224,7 @@ def unclaim(task_id: int) -> Response:
     actor = current_actor()
     return _act(
         task_id,
-        lambda: actions.unclaim_task(db.session, task_id, actor),
+        lambda: actions.unclaim_task(db.session, task_id, actor, engine_environment()),
         _("The task went back to its groups."),
     )
 
@@ -230,7 +237,13 @@ def delegate(task_id: int) -> Response:
     return _act(
         task_id,
         lambda: actions.delegate_task(
-            db.session, task_id, to, request.form.get("note"), actor, message_settings()
+            db.session,
+            task_id,
+            to,
+            request.form.get("note"),
+            actor,
+            engine_environment(),
+            message_settings(),
         ),
         _("The task was delegated to %(user)s.", user=to),
     )

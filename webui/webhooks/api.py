@@ -22,6 +22,7 @@ from webui.errors import error_response
 from webui.extensions import db
 from webui.webhooks import shapes
 from webui.webhooks.shapes import inbound_json, incident_json, outbox_json, page_json
+from webui.wiring import connector_environment
 
 _WEBHOOK_HEADERS = [
     {
@@ -62,7 +63,9 @@ _WEBHOOK_HEADERS = [
 def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
     body = request.get_data()
     try:
-        delivery_id = webhooks.verify(db.session, connector, request.headers, body)
+        delivery_id = webhooks.verify(
+            db.session, connector, request.headers, body, connector_environment()
+        )
     except WebhookSignatureError as exc:
         audit.record(
             db.session,
@@ -81,7 +84,9 @@ def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
     answer = webhooks.previous_answer(db.session, connector, delivery_id)
     if answer is None:
         try:
-            answer = webhooks.receive(db.session, connector, delivery_id, body)
+            answer = webhooks.receive(
+                db.session, connector, delivery_id, body, connector_environment()
+            )
             db.session.commit()
         except IntegrityError:  # the same delivery, at the same moment, on another worker
             db.session.rollback()

@@ -12,6 +12,7 @@ from contracts.notifications.models import Notification
 from engine import clock
 from engine.timers import fire_due_timers
 from webui.extensions import db
+from webui.wiring import engine_environment
 
 
 def _notifications(app, username):
@@ -27,7 +28,7 @@ def _notifications(app, username):
 
 def _fire(app):
     with app.app_context():
-        return fire_due_timers(db.session)
+        return fire_due_timers(db.session, engine_environment())
 
 
 def test_reminder_then_escalation_to_the_department_manager(app, api):
