@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response, request
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from connectors import monitoring, webhooks
 from connectors.errors import WebhookRejectedError, WebhookSignatureError
@@ -163,31 +162,15 @@ def _iso(value: Any) -> str | None:
 def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
     body = request.get_data()
     try:
-        delivery_id = webhooks.verify(db.session, connector, request.headers, body)
+        delivery_id = webhooks.verify(db.session, connector, request.headers, body, ip=client_ip())
     except WebhookSignatureError as exc:
-        audit.record(
-            db.session,
-            "webhook.bad_signature",
-            actor=None,
-            object_type="connector",
-            object_id=connector,
-            ip=client_ip(),
-            details={"delivery": request.headers.get("X-CF-Delivery", "")[:120]},
-        )
-        db.session.commit()
+        db.session.commit()  # keeps the security audit entry that verify() wrote
         return error_response(exc.status, exc.code, exc.message)
     except WebhookRejectedError as exc:
         db.session.rollback()
         return error_response(exc.status, exc.code, exc.message, exc.details)
-    answer = webhooks.previous_answer(db.session, connector, delivery_id)
-    if answer is None:
-        try:
-            answer = webhooks.receive(db.session, connector, delivery_id, body)
-            db.session.commit()
-        except IntegrityError:  # the same delivery, at the same moment, on another worker
-            db.session.rollback()
-            answer = webhooks.previous_answer(db.session, connector, delivery_id)
-            assert answer is not None
+    answer = webhooks.receive_once(db.session, connector, delivery_id, body)
+    db.session.commit()
     return answer.body, answer.status
 
 
