@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from connectors import monitoring, webhooks
 from connectors.errors import WebhookRejectedError, WebhookSignatureError
 from connectors.models import InboundEvent, InboundStatus, Incident, IncidentStatus
-from contracts import audit
-from contracts.errors import PermissionDeniedError
 from engine.models import OutboxMessage, OutboxStatus
 from webui.api import bp
 from webui.api.params import QueryReader
 from webui.api.schemas import COMPONENTS
 from webui.api.spec import operation, query
-from webui.auth import client_ip
+from webui.auth import client_ip, current_actor
 from webui.errors import error_response
 from webui.extensions import db
 
@@ -175,8 +173,7 @@ def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
 
 
 def _require_integration_admin() -> None:
-    if not current_user.has_role("admin", "integrator"):
-        raise PermissionDeniedError("only admins and integrators see the integration queues")
+    monitoring.require_integration_admin(current_actor())
 
 
 def _page_params(params: QueryReader) -> tuple[int, int]:
@@ -273,9 +270,7 @@ def list_outbox() -> dict[str, Any]:
 )
 @login_required
 def replay_outbox(message_id: int) -> dict[str, Any]:
-    _require_integration_admin()
-    message = monitoring.replay_message(db.session, message_id)
-    _audit("outbox.replay", "outbox_message", message.id)
+    message = monitoring.replay_message(db.session, message_id, current_actor())
     db.session.commit()
     return _outbox_json(message)
 
@@ -310,9 +305,7 @@ def list_incidents() -> dict[str, Any]:
 )
 @login_required
 def retry_incident(incident_id: int) -> dict[str, Any]:
-    _require_integration_admin()
-    incident = monitoring.retry_incident(db.session, incident_id, current_user.username)
-    _audit("incident.retry", "incident", incident.id)
+    incident = monitoring.retry_incident(db.session, incident_id, current_actor())
     db.session.commit()
     return _incident_json(incident)
 
@@ -342,14 +335,3 @@ def list_inbound_events() -> dict[str, Any]:
         db.session, status=status, connector=connector, page=page, per_page=per_page
     )
     return _page_json(found, _inbound_json)
-
-
-def _audit(action: str, object_type: str, object_id: int) -> None:
-    audit.record(
-        db.session,
-        action,
-        actor=current_user.username,
-        object_type=object_type,
-        object_id=object_id,
-        ip=client_ip(),
-    )
