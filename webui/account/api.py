@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from contracts import audit
-from contracts.errors import LoginThrottledError, ValidationError
-from contracts.identity import accounts
+from contracts.errors import ValidationError
+from contracts.identity import accounts, credentials
 from webui.api import bp
 from webui.api.spec import json_object, operation
 from webui.auth import client_ip, login_throttle
@@ -34,19 +33,14 @@ def issue_token() -> tuple[dict[str, str], int]:
     if errors:
         raise ValidationError(errors)
     try:
-        user = accounts.authenticate(
-            db.session, username, password, throttle=login_throttle(), ip=client_ip()
+        user = credentials.sign_in(
+            db.session, username, password, throttle=login_throttle(), ip=client_ip(), via="api"
         )
-    except Exception as exc:
-        details: dict[str, object] = {"via": "api"}
-        if isinstance(exc, LoginThrottledError):
-            details["throttled"] = True
-        audit.record(db.session, "login.failed", actor=username, ip=client_ip(), details=details)
-        db.session.commit()
+    except Exception:
+        db.session.commit()  # keeps the login.failed entry sign_in wrote
         raise
     token, expires_at = accounts.issue_token(
         db.session, user, ttl=current_app.config["API_TOKEN_TTL"]
     )
-    audit.record(db.session, "login", actor=user.username, ip=client_ip(), details={"via": "api"})
     db.session.commit()
     return {"token": token, "expires_at": expires_at.isoformat()}, 200
