@@ -60,3 +60,17 @@ def test_tokens_are_created_and_revoked_with_an_audit_entry_and_only_ones_own(ap
             ("api_token.create", "alice"),
             ("api_token.revoke", "alice"),
         ]
+
+
+def test_choosing_a_language_is_audited_and_refuses_unknown_ones(app):
+    from contracts.errors import ValidationError
+    from contracts.identity import profile
+
+    with app.app_context():
+        with pytest.raises(ValidationError):
+            profile.set_locale(db.session, actor("alice"), "fr", ("en", "zh"))
+        assert profile.set_locale(db.session, actor("alice"), "zh", ("en", "zh")) == "zh"
+        [entry] = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "profile.locale")
+        ).all()
+        assert (entry.actor, entry.ip, entry.details) == ("alice", "10.0.0.5", {"locale": "zh"})
