@@ -8,6 +8,7 @@ Only process admins (and admins) may call these; every change is audited.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -56,6 +57,14 @@ def _audit(session: Session, actor: Actor, action: str, object_id: Any, **detail
         ip=actor.ip,
         details=details or None,
     )
+
+
+def deploy_shipped(session: Session, directory: Path, *, by: str) -> list[ProcessDefinition]:
+    """Deploy the BPMN/DMN files of a directory as new versions; unchanged files stay as they are.
+
+    For set-up and the command line, where no person acts: `by` names the tool.
+    """
+    return definitions.deploy_directory(session, directory, actor=by)
 
 
 def list_processes(session: Session, actor: Actor) -> list[tuple[ProcessDefinition, int]]:
