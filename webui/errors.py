@@ -96,26 +96,20 @@ def audit_refusal(note: AuditNote, status: int, code: str, details: Any = None) 
     """
     from flask_login import current_user
 
-    from contracts import audit
+    from contracts.audit.refusals import record_refusal
     from webui.auth import client_ip
 
     actor = current_user.username if current_user.is_authenticated else None
     try:
-        audit.record(
+        record_refusal(
             db.session,
-            note.action,
+            note,
             actor=actor,
-            object_type=note.object_type,
-            object_id=note.object_id,
             ip=client_ip(),
-            details={
-                **(details if isinstance(details, dict) else {}),
-                "method": request.method,
-                "path": request.path,
-                "status": status,
-                "code": code,
-                "reason": note.reason,
-            },
+            request=(request.method, request.path),
+            status=status,
+            code=code,
+            details=details,
         )
         db.session.commit()
     except Exception:
