@@ -33,6 +33,14 @@ def require_process_admin(user: User) -> None:
         raise PermissionDeniedError("only process admins may manage processes")
 
 
+def modeler_choices(
+    actor: Actor, operators: OperatorRegistry, forms: FormLibrary
+) -> tuple[list[str], list[str]]:
+    """Return what a diagram may name: the service-task operators and the form files."""
+    require_process_admin(actor.user)
+    return operators.names(), forms.file_names()
+
+
 def lint_context(session: Session, forms: FormLibrary, operators: OperatorRegistry) -> LintContext:
     """Return what deployed bundles are checked against: operators, forms, groups."""
     groups = set(session.scalars(select(Group.name)))

@@ -102,3 +102,15 @@ def test_a_change_returns_the_instance_and_is_audited_with_the_actor(app, instan
 def test_migrate_is_not_a_change_action(app, instance_id):
     with app.app_context(), pytest.raises(ValueError):
         process_admin.change_instance(db.session, instance_id, "migrate", actor("admin"), registry)
+
+
+def test_the_modeler_choices_are_for_process_admins(app):
+    from contracts.process_admin import service
+    from webui.settings import form_library
+
+    with app.app_context(), app.test_request_context():
+        with pytest.raises(PermissionDeniedError):
+            service.modeler_choices(actor("alice"), registry, form_library())
+        operators, forms = service.modeler_choices(actor("admin"), registry, form_library())
+        assert operators == registry.names() and forms == sorted(forms) and forms
+        assert all(name.endswith(".json") for name in forms)
