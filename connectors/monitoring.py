@@ -1,4 +1,8 @@
-"""What admins watch and do: the outbox, incidents and inbound deliveries; replay and retry."""
+"""What admins watch and do: the outbox, incidents and inbound deliveries; replay and retry.
+
+Replaying and retrying are for admins and integrators only; both are audited here, so the
+admin pages and the JSON API record them the same way.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from connectors.models import InboundEvent, InboundStatus, Incident, IncidentStatus
+from contracts import audit
+from contracts.errors import PermissionDeniedError
+from contracts.identity.actor import Actor
 from engine import clock, outbox
 from engine.errors import ConflictError, NotFoundError
 from engine.models import OutboxMessage, OutboxStatus
@@ -75,22 +82,44 @@ def outbox_messages(session: Session, ids: list[int]) -> dict[int, OutboxMessage
     return {row.id: row for row in rows}
 
 
-def replay_message(session: Session, message_id: int) -> OutboxMessage:
+def require_integration_admin(actor: Actor) -> None:
+    """Raise PermissionDeniedError unless the actor is an admin or an integrator."""
+    if not actor.user.has_role("admin", "integrator"):
+        raise PermissionDeniedError("only admins and integrators see the integration queues")
+
+
+def replay_message(session: Session, message_id: int, actor: Actor) -> OutboxMessage:
     """Queue a dead or failed message again, due now (its idempotency key stays the same)."""
-    return outbox.replay(session, message_id)
+    require_integration_admin(actor)
+    message = outbox.replay(session, message_id)
+    _audit(session, actor, "outbox.replay", "outbox_message", message.id)
+    return message
 
 
-def retry_incident(session: Session, incident_id: int, actor: str) -> Incident:
+def retry_incident(session: Session, incident_id: int, actor: Actor) -> Incident:
     """Queue the incident's message again; the incident resolves when it gets through."""
+    require_integration_admin(actor)
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFoundError(f"incident {incident_id} does not exist")
     if incident.status != IncidentStatus.OPEN:
         raise ConflictError(f"incident {incident_id} is already resolved")
     outbox.replay(session, incident.outbox_message_id)
-    incident.resolved_by = actor  # kept as "who retried" until delivery resolves it
+    incident.resolved_by = actor.username  # kept as "who retried" until delivery resolves it
     session.flush()
+    _audit(session, actor, "incident.retry", "incident", incident.id)
     return incident
+
+
+def _audit(session: Session, actor: Actor, action: str, object_type: str, object_id: int) -> None:
+    audit.record(
+        session,
+        action,
+        actor=actor.username,
+        object_type=object_type,
+        object_id=object_id,
+        ip=actor.ip,
+    )
 
 
 def inbound_status(event: InboundEvent) -> str:

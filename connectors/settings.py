@@ -13,6 +13,9 @@ from connectors.errors import ConnectorConfigError, UnknownConnectorError
 from connectors.models import AuthType, ConnectorConfig
 from connectors.secret_box import SecretBox
 from connectors.transport import Endpoint
+from contracts import audit
+from contracts.errors import PermissionDeniedError
+from contracts.identity.actor import Actor
 from engine import clock
 from engine.outbox import PermanentDeliveryError
 
@@ -108,6 +111,24 @@ def update_config(
     config.updated_at = clock.now()
     config.updated_by = actor
     session.flush()
+    return config
+
+
+def configure_connector(
+    session: Session, name: str, changes: dict[str, Any], box: SecretBox, actor: Actor
+) -> ConnectorConfig:
+    """Apply an admin's changes to a connector's settings (see update_config); audit them."""
+    if not actor.user.has_role("admin"):
+        raise PermissionDeniedError("only admins configure connectors")
+    config = update_config(session, name, changes, box, actor=actor.username)
+    audit.record(
+        session,
+        "connector.configure",
+        actor=actor.username,
+        object_type="connector",
+        object_id=name,
+        ip=actor.ip,
+    )
     return config
 
 

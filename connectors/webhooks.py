@@ -10,6 +10,9 @@ The event becomes the BPMN message named like its type for the running
 instance whose business key is the contract number. When no instance waits
 yet, the event is kept (`pending`) and handed over as soon as one does
 (`deliver_pending`, a step hook), until its TTL ends.
+
+`receive_once` answers each delivery once: a repeat, even one arriving at the same
+moment on another worker, gets the first answer and changes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any, Protocol
 
 import jsonschema
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from connectors import catalog, settings, signing
@@ -35,6 +39,7 @@ from connectors.errors import (
     WebhookStaleError,
 )
 from connectors.models import InboundEvent, InboundStatus
+from contracts import audit
 from engine import clock, runtime
 from engine.models import InstanceStatus, ProcessInstance
 
@@ -65,9 +70,19 @@ class WebhookAnswer:
 
 
 def verify(
-    session: Session, connector: str, headers: HeaderSource, body: bytes, env: ConnectorEnvironment
+    session: Session,
+    connector: str,
+    headers: HeaderSource,
+    body: bytes,
+    env: ConnectorEnvironment,
+    *,
+    ip: str | None = None,
 ) -> str:
-    """Check connector, signature and timestamp; return the delivery id."""
+    """Check connector, signature and timestamp; return the delivery id.
+
+    A missing or wrong signature is a security event: it is audited before the
+    WebhookSignatureError is raised, so the caller commits even though it refuses.
+    """
     if not settings.known(connector):
         raise UnknownConnectorError(f"there is no connector '{connector}'")
     secret = settings.webhook_secret(settings.get_config(session, connector), env.box)
@@ -76,6 +91,7 @@ def verify(
     timestamp = headers.get(signing.TIMESTAMP_HEADER, "")
     given = headers.get(signing.SIGNATURE_HEADER, "")
     if not timestamp or not given or not signing.verify(secret, timestamp, body, given):
+        _audit_bad_signature(session, connector, headers, ip)
         raise WebhookSignatureError("the webhook signature is missing or wrong")
     try:
         sent_at = int(timestamp)
@@ -89,6 +105,61 @@ def verify(
     return delivery_id
 
 
+def _audit_bad_signature(
+    session: Session, connector: str, headers: HeaderSource, ip: str | None
+) -> None:
+    audit.record(
+        session,
+        "webhook.bad_signature",
+        actor=None,
+        object_type="connector",
+        object_id=connector,
+        ip=ip,
+        details={"delivery": headers.get(signing.DELIVERY_HEADER, "")[:120]},
+    )
+
+
+def receive_once(
+    session: Session, connector: str, delivery_id: str, body: bytes, env: ConnectorEnvironment
+) -> WebhookAnswer:
+    """Receive a verified delivery the first time it comes; answer a repeat as the first time.
+
+    The delivery is claimed first, by inserting its row (unique per connector and
+    delivery id) in a savepoint before anything else is written. When the same
+    delivery arrives in parallel, the loser's insert waits for the winner's
+    transaction and then breaks the unique constraint: its savepoint is rolled
+    back and it answers with what the winner stored.
+    """
+    answer = previous_answer(session, connector, delivery_id)
+    if answer is not None:
+        return answer
+    event = _claim(session, connector, delivery_id)
+    if event is None:  # the same delivery, at the same moment, on another worker
+        answer = previous_answer(session, connector, delivery_id)
+        if answer is None:
+            raise RuntimeError(f"delivery {delivery_id} was claimed but is not stored")
+        return answer
+    return _receive(session, event, body, env)
+
+
+def _claim(session: Session, connector: str, delivery_id: str) -> InboundEvent | None:
+    """Insert the delivery's row, not yet handed to anyone; None when another has it."""
+    event = InboundEvent(
+        connector=connector,
+        delivery_id=delivery_id,
+        received_at=clock.now(),
+        status=InboundStatus.PENDING,  # no expiry yet: deliver_pending cannot pick it
+        response_body={},
+    )
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:
+        return None
+    return event
+
+
 def previous_answer(session: Session, connector: str, delivery_id: str) -> WebhookAnswer | None:
     """The answer given the first time this delivery came, if it came before."""
     row = _stored(session, connector, delivery_id)
@@ -97,20 +168,19 @@ def previous_answer(session: Session, connector: str, delivery_id: str) -> Webho
     return WebhookAnswer(row.response_status, dict(row.response_body), replayed=True)
 
 
-def receive(
-    session: Session, connector: str, delivery_id: str, body: bytes, env: ConnectorEnvironment
+def _receive(
+    session: Session, event: InboundEvent, body: bytes, env: ConnectorEnvironment
 ) -> WebhookAnswer:
-    """Store a verified delivery and correlate it; return the answer (stored with it)."""
-    event = InboundEvent(connector=connector, delivery_id=delivery_id, received_at=clock.now())
+    """Validate a claimed delivery and correlate it; return the answer (stored with it)."""
     try:
-        payload = _parse(connector, body, env)
+        payload = _parse(event.connector, body, env)
     except WebhookRejectedError as exc:
         event.status = InboundStatus.REJECTED
         return _answer(session, event, exc.status, _error_body(exc))
     event.payload = payload
     event.event_type = payload["type"]
     event.business_key = payload["contract_number"]
-    instance = _correlate(session, payload, delivery_id, env)
+    instance = _correlate(session, payload, event.delivery_id, env)
     if instance is not None:
         event.status = InboundStatus.DELIVERED
         event.instance_id = instance.id

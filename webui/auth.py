@@ -26,7 +26,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Request, Response
 
-from contracts import audit
 from contracts.errors import AuthenticationError, LoginThrottledError
 from contracts.identity import accounts, credentials
 from contracts.identity.actor import Actor
@@ -187,7 +186,7 @@ def login() -> str | tuple[str, int] | Response:
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         try:
-            user = accounts.authenticate(
+            user = credentials.sign_in(
                 db.session,
                 username,
                 request.form.get("password", ""),
@@ -195,14 +194,13 @@ def login() -> str | tuple[str, int] | Response:
                 ip=client_ip(),
             )
         except LoginThrottledError as exc:
+            db.session.commit()  # keeps the login.failed entry sign_in wrote
             return _throttled(username, exc)
         except AuthenticationError:
-            audit.record(db.session, "login.failed", actor=username or None, ip=client_ip())
-            db.session.commit()
+            db.session.commit()  # keeps the login.failed entry sign_in wrote
             flash(_("Wrong user name or password."), "error")
             return render_template("auth/login.html", username=username), 401
         start_session(user)
-        audit.record(db.session, "login", actor=user.username, ip=client_ip())
         db.session.commit()
         return redirect(safe_next(request.args.get("next"), landing_page(user)))
     return render_template("auth/login.html", username="")
@@ -240,14 +238,6 @@ def landing_page(user: User) -> str:
 def _throttled(username: str, exc: LoginThrottledError) -> Response:
     """The login page again, 429 with Retry-After: no password was checked."""
     wait = int(exc.details["retry_after_seconds"])
-    audit.record(
-        db.session,
-        "login.failed",
-        actor=username or None,
-        ip=client_ip(),
-        details={"throttled": True},
-    )
-    db.session.commit()
     flash(
         _(
             "Too many failed sign-ins. Try again in %(minutes)d minute(s).",

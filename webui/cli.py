@@ -17,8 +17,8 @@ def upgrade_database(app: Flask) -> None:
 
     from contracts import audit
     from contracts.core.reference_data import ensure_reference_data
+    from contracts.process_admin.service import deploy_shipped
     from contracts.templates.library import load_template_library
-    from engine.definitions import deploy_directory
     from webui.config import REPO_ROOT
     from webui.migrations import alembic_config
 
@@ -30,7 +30,7 @@ def upgrade_database(app: Flask) -> None:
     audit.seal_legacy(db.session)
     ensure_reference_data(db.session)
     load_template_library(db.session, REPO_ROOT / "templates" / "contracts")
-    deploy_directory(db.session, app.config["PROCESSES_DIR"], actor="system")
+    deploy_shipped(db.session, app.config["PROCESSES_DIR"], by="system")
     db.session.commit()
 
 
@@ -47,10 +47,10 @@ def init_db_command() -> None:
 @click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def deploy_processes_command(directory: Path | None) -> None:
     """Deploy the BPMN/DMN files of a directory (default: processes/) as new versions."""
-    from engine.definitions import deploy_directory
+    from contracts.process_admin.service import deploy_shipped
 
-    deployed = deploy_directory(
-        db.session, directory or current_app.config["PROCESSES_DIR"], actor="cli"
+    deployed = deploy_shipped(
+        db.session, directory or current_app.config["PROCESSES_DIR"], by="cli"
     )
     db.session.commit()
     for definition in deployed:

@@ -96,26 +96,20 @@ def audit_refusal(note: AuditNote, status: int, code: str, details: Any = None) 
     """
     from flask_login import current_user
 
-    from contracts import audit
+    from contracts.audit.refusals import record_refusal
     from webui.auth import client_ip
 
     actor = current_user.username if current_user.is_authenticated else None
     try:
-        audit.record(
+        record_refusal(
             db.session,
-            note.action,
+            note,
             actor=actor,
-            object_type=note.object_type,
-            object_id=note.object_id,
             ip=client_ip(),
-            details={
-                **(details if isinstance(details, dict) else {}),
-                "method": request.method,
-                "path": request.path,
-                "status": status,
-                "code": code,
-                "reason": note.reason,
-            },
+            request=(request.method, request.path),
+            status=status,
+            code=code,
+            details=details,
         )
         db.session.commit()
     except Exception:
@@ -123,20 +117,23 @@ def audit_refusal(note: AuditNote, status: int, code: str, details: Any = None) 
         log.exception("could not audit a refused request (%s %s)", request.method, request.path)
 
 
+def engine_error_response(error: EngineError) -> Response:
+    """Roll the request back, audit the refusal its note asks for, and answer with the error."""
+    db.session.rollback()
+    status = status_for(error)
+    if status >= 500:
+        log.error("step failed: %s", error.message)
+    note = error.audit or (DENIED if status == 403 else None)
+    if note is not None:
+        audit_refusal(note, status, error.code, error.details)
+    response = error_response(status, error.code, error.message, error.details)
+    if isinstance(error, LoginThrottledError):
+        response.headers["Retry-After"] = str(error.details["retry_after_seconds"])
+    return response
+
+
 def install(app: Flask) -> None:
-    @app.errorhandler(EngineError)
-    def _engine_error(error: EngineError) -> Response:
-        db.session.rollback()
-        status = status_for(error)
-        if status >= 500:
-            log.error("step failed: %s", error.message)
-        note = error.audit or (DENIED if status == 403 else None)
-        if note is not None:
-            audit_refusal(note, status, error.code, error.details)
-        response = error_response(status, error.code, error.message, error.details)
-        if isinstance(error, LoginThrottledError):
-            response.headers["Retry-After"] = str(error.details["retry_after_seconds"])
-        return response
+    app.register_error_handler(EngineError, engine_error_response)
 
     @app.errorhandler(StaleDataError)
     def _stale_data(error: StaleDataError) -> Response:

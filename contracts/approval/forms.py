@@ -23,6 +23,10 @@ class FormLibrary:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    def file_names(self) -> list[str]:
+        """The form files a user task may name (JSON schemas and UI schemas), sorted."""
+        return sorted(p.name for p in Path(self.directory).glob("*.json"))
+
     def schema(self, name: str | None) -> dict[str, Any]:
         return _load(self.directory / (name or DEFAULT_FORM))
 

@@ -16,7 +16,9 @@ KeyringError                   master_key           no or wrong master key
 
 from __future__ import annotations
 
-from engine.errors import ConflictError, EngineError, InvalidInputError, NotFoundError
+from typing import Any
+
+from engine.errors import AuditNote, ConflictError, EngineError, InvalidInputError, NotFoundError
 
 
 class UnreadableDocumentError(InvalidInputError):
@@ -39,9 +41,21 @@ class DocumentIntegrityError(EngineError):
     """The stored file failed authentication or its SHA-256: it was altered or damaged.
 
     Not the client's fault and not fixed by retrying: answered 500, logged and audited.
+    The audit entry is decided here: every such error carries its
+    `document.integrity_failed` note (on the document named in `details`), which the
+    web layer records after rolling the request back.
     """
 
     code = "document_integrity"
+
+    def __init__(
+        self, message: str, *, details: Any = None, audit: AuditNote | None = None
+    ) -> None:
+        document = details.get("document") if isinstance(details, dict) else None
+        note = audit or AuditNote(
+            "document.integrity_failed", "document", None if document is None else str(document)
+        )
+        super().__init__(message, details=details, audit=note)
 
 
 class BodyMergeConflictError(ConflictError):

@@ -1,20 +1,94 @@
-"""End sessions and change passwords: the server-side half of signing out."""
+"""Sign in and out, change passwords, create and revoke tokens; each one audited here.
+
+The browser page and the JSON API call the same functions, so both leave the same entries.
+A failed sign-in is audited before its error is raised: the caller commits to keep it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import audit
-from contracts.errors import ValidationError
+from contracts.errors import LoginThrottledError, ValidationError
+from contracts.identity import accounts
 from contracts.identity.accounts import hash_password, is_sign_in_token, verify_password
 from contracts.identity.actor import Actor
+from contracts.identity.login_throttle import LoginThrottle
 from contracts.identity.models import ApiToken, User
 from engine import clock
 
 # No password policy exists elsewhere yet (issue 18 brings one); this is the floor.
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 hashes anything; a bound keeps a request cheap
+
+
+def sign_in(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    throttle: LoginThrottle,
+    ip: str = "",
+    via: str | None = None,
+) -> User:
+    """Authenticate (see accounts.authenticate) and audit `login` or `login.failed`.
+
+    `via` names the door ("api") in the entries' details; the page leaves it out.
+    """
+    try:
+        user = accounts.authenticate(session, username, password, throttle=throttle, ip=ip)
+    except Exception as exc:
+        details: dict[str, Any] = {"via": via} if via else {}
+        if isinstance(exc, LoginThrottledError):
+            details["throttled"] = True
+        audit.record(
+            session,
+            "login.failed",
+            actor=username or None,
+            ip=ip,
+            details=details or None,
+        )
+        raise
+    audit.record(
+        session, "login", actor=user.username, ip=ip, details={"via": via} if via else None
+    )
+    return user
+
+
+def create_token(
+    session: Session, actor: Actor, *, name: str, scopes: list[str], days: int, password: str
+) -> tuple[str, ApiToken]:
+    """Create one of the actor's integration tokens (see accounts.create_integration_token)."""
+    token, row = accounts.create_integration_token(
+        session, actor.user, name=name, scopes=scopes, days=days, password=password
+    )
+    audit.record(
+        session,
+        "api_token.create",
+        actor=actor.username,
+        object_type="api_token",
+        object_id=row.id,
+        ip=actor.ip,
+        details={"name": row.name, "scopes": row.scopes},
+    )
+    return token, row
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens."""
+    row = accounts.revoke_token(session, actor.user, token_id)
+    audit.record(
+        session,
+        "api_token.revoke",
+        actor=actor.username,
+        object_type="api_token",
+        object_id=row.id,
+        ip=actor.ip,
+    )
+    return row
 
 
 def end_sessions(user: User) -> None:

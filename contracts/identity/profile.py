@@ -1,4 +1,4 @@
-"""A person's own settings: the time zone they read times in."""
+"""A person's own settings: the time zone they read times in, the language they read."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from contracts import audit
 from contracts.core import dates
+from contracts.errors import ValidationError
 from contracts.identity.actor import Actor
 
 
@@ -28,3 +29,18 @@ def set_time_zone(session: Session, actor: Actor, name: str) -> str | None:
     )
     session.flush()
     return chosen
+
+
+def set_locale(session: Session, actor: Actor, locale: str, supported: tuple[str, ...]) -> str:
+    """Choose the language the actor's pages (and mails) are in; one of `supported`."""
+    if locale not in supported:
+        raise ValidationError({"locale": [f"must be one of: {', '.join(supported)}"]})
+    actor.user.locale = locale
+    audit.record(
+        session,
+        "profile.locale",
+        actor=actor.username,
+        ip=actor.ip,
+        details={"locale": locale},
+    )
+    return locale

@@ -47,11 +47,20 @@ from contracts.imports.files import (
     read_sheet,
 )
 from contracts.imports.models import ImportBatch, ImportRow
+from contracts.imports.permissions import (
+    IMPORTERS,
+    get_batch,
+    own_batch,
+    recent_batches,
+    require_importer,
+    require_owner,
+)
 from engine import clock
-from engine.errors import InvalidInputError, NotFoundError
+from engine.errors import InvalidInputError
 
 __all__ = [
     "COLUMNS",
+    "IMPORTERS",
     "MAX_ARCHIVE_BYTES",
     "MAX_ARCHIVE_MEMBERS",
     "MAX_COMPRESSION_RATIO",
@@ -65,8 +74,11 @@ __all__ = [
     "idempotency_key",
     "interrupt_import",
     "is_interrupted",
+    "own_batch",
     "preview_import",
     "read_sheet",
+    "recent_batches",
+    "require_importer",
     "require_owner",
     "resume_import",
     "run_import",
@@ -94,7 +106,9 @@ def preview_import(
 
     A safe zip is kept in `archive_dir` until the import has run (the caller removes
     it if the transaction fails); an unsafe one is refused before anything is stored.
+    Only editors, department managers and admins import.
     """
+    require_importer(actor)
     members = check_archive(archive) if archive is not None else None
     records = read_sheet(sheet)
     batch = ImportBatch(
@@ -245,20 +259,6 @@ def run_import(
         details={"imported": batch.count("imported"), "skipped": batch.count("skipped")},
     )
     yield batch
-
-
-def get_batch(session: Session, batch_id: int) -> ImportBatch:
-    """Return the batch or raise NotFoundError."""
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None:
-        raise NotFoundError(f"import batch {batch_id} does not exist")
-    return batch
-
-
-def require_owner(batch: ImportBatch, actor: Actor) -> None:
-    """Only the person who uploaded a batch (or an admin) may see or start it."""
-    if batch.created_by_id != actor.user.id and not actor.user.has_role("admin"):
-        raise PermissionDeniedError(f"import batch {batch.id} is not yours")
 
 
 def idempotency_key(data: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from contracts import audit
 from contracts.core import freeze
+from contracts.core import service as contracts
 from contracts.core.models import Contract, ContractStatus
 from contracts.core.service import get_contract, require_edit_version
 from contracts.errors import ContractStateError, ValidationError
@@ -109,6 +110,28 @@ def activate_contract(
     for on_activated in settings.on_activated:
         on_activated(session, contract, actor)
     return contract
+
+
+def edit_contract(
+    session: Session,
+    contract_id: int,
+    raw: Any,
+    actor: Actor,
+    env: EngineEnvironment,
+    *,
+    expected_version: int | None = None,
+) -> Contract:
+    """Apply an edit: to the term of a running contract (its timers follow), else to the draft.
+
+    An active or expiring contract changes only its expiry date, notice days and renewal
+    term (`change_term`); any other contract is updated as a whole (`update_contract`).
+    """
+    current = get_contract(session, contract_id, actor, audit_view=False)
+    if current.status in RUNNING_STATUSES:
+        return change_term(session, contract_id, raw, actor, env, expected_version=expected_version)
+    return contracts.update_contract(
+        session, contract_id, raw, actor, expected_version=expected_version
+    )
 
 
 def change_term(

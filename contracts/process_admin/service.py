@@ -1,4 +1,6 @@
-"""Process administration use cases: deploy, compare, redeploy, import, repair instances.
+"""Process administration use cases: deploy, compare, redeploy, import, routing cases.
+
+Instances (inspect, retry, migrate) are in `contracts.process_admin.instances`.
 
 Only process admins (and admins) may call these; every change is audited.
 """
@@ -6,6 +8,7 @@ Only process admins (and admins) may call these; every change is audited.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,20 +17,27 @@ from sqlalchemy.orm import Session
 from contracts import audit
 from contracts.approval import routing_simulator
 from contracts.approval.forms import FormLibrary
-from contracts.errors import PermissionDeniedError
+from contracts.errors import PermissionDeniedError, ValidationError
 from contracts.identity.actor import Actor
 from contracts.identity.models import Department, Group, Role, User
 from engine import definitions, import_analysis, instances, versions
-from engine.environment import EngineEnvironment
 from engine.lint import LintContext
-from engine.models import ProcessDefinition, ProcessInstance
-from engine.operators import OperatorRegistry
+from engine.models import ProcessDefinition
+from engine.operators import OperatorRegistry, OperatorSpec
 
 
 def require_process_admin(user: User) -> None:
     """Raise PermissionDeniedError unless the user is a process admin or an admin."""
     if not user.has_role(Role.PROCESS_ADMIN, Role.ADMIN):
         raise PermissionDeniedError("only process admins may manage processes")
+
+
+def modeler_choices(
+    actor: Actor, operators: OperatorRegistry, forms: FormLibrary
+) -> tuple[list[str], list[str]]:
+    """Return what a diagram may name: the service-task operators and the form files."""
+    require_process_admin(actor.user)
+    return operators.names(), forms.file_names()
 
 
 def lint_context(session: Session, forms: FormLibrary, operators: OperatorRegistry) -> LintContext:
@@ -54,6 +64,14 @@ def _audit(session: Session, actor: Actor, action: str, object_id: Any, **detail
         ip=actor.ip,
         details=details or None,
     )
+
+
+def deploy_shipped(session: Session, directory: Path, *, by: str) -> list[ProcessDefinition]:
+    """Deploy the BPMN/DMN files of a directory as new versions; unchanged files stay as they are.
+
+    For set-up and the command line, where no person acts: `by` names the tool.
+    """
+    return definitions.deploy_directory(session, directory, actor=by)
 
 
 def list_processes(session: Session, actor: Actor) -> list[tuple[ProcessDefinition, int]]:
@@ -173,41 +191,6 @@ def heatmap(
     return instances.heatmap(session, key, since=since, until=until, version=version)
 
 
-def list_instances(
-    session: Session, filters: instances.InstanceFilters, actor: Actor
-) -> tuple[list[ProcessInstance], int]:
-    require_process_admin(actor.user)
-    return instances.list_instances(session, filters)
-
-
-def instance_action(
-    session: Session,
-    instance_id: int,
-    action: str,
-    actor: Actor,
-    env: EngineEnvironment,
-    comment: str | None = None,
-) -> Any:
-    """Suspend, resume, terminate, retry or migrate an instance; audit it."""
-    require_process_admin(actor.user)
-    user = actor.username
-    result: Any
-    if action == "suspend":
-        result = instances.suspend(session, instance_id, actor=user, comment=comment)
-    elif action == "resume":
-        result = instances.resume(session, instance_id, actor=user, comment=comment)
-    elif action == "terminate":
-        result = instances.terminate(session, instance_id, actor=user, env=env, comment=comment)
-    elif action == "retry":
-        result = instances.retry(session, instance_id, actor=user, env=env)
-    elif action == "migrate":
-        result = instances.migrate(session, instance_id, actor=user, env=env)
-    else:
-        raise ValueError(action)
-    _audit(session, actor, f"instance.{action}", instance_id, comment=comment)
-    return result
-
-
 def save_routing_case(session: Session, raw: Any, actor: Actor) -> Any:
     require_process_admin(actor.user)
     case = routing_simulator.save_case(session, raw, actor.username)
@@ -234,3 +217,27 @@ def delete_routing_case(session: Session, case_id: int, actor: Actor) -> None:
         object_id=case_id,
         ip=actor.ip,
     )
+
+
+def list_routing_cases(session: Session, actor: Actor) -> list[routing_simulator.RoutingCase]:
+    """Return the saved routing cases (they must pass before a routing DMN is deployed)."""
+    require_process_admin(actor.user)
+    return routing_simulator.list_cases(session)
+
+
+def simulate_routing(
+    session: Session, body: dict[str, Any], actor: Actor
+) -> routing_simulator.RoutingSimulation:
+    """Return the approvers a contract would get from the deployed or a draft routing DMN."""
+    require_process_admin(actor.user)
+    facts = routing_simulator.facts_from(session, body)
+    draft = body.get("dmn")
+    if draft is not None and not isinstance(draft, str):
+        raise ValidationError({"dmn": ["must be the DMN XML text"]})
+    return routing_simulator.simulate(session, draft_dmn=draft, **facts)
+
+
+def list_operators(actor: Actor, operators: OperatorRegistry) -> list[tuple[str, OperatorSpec]]:
+    """Return the service-task operators a diagram may name, with their specs."""
+    require_process_admin(actor.user)
+    return [(name, operators.get(name)) for name in operators.names()]

@@ -265,6 +265,26 @@ def draft_of(session: Session, contract_id: int, actor: Actor) -> TemplateDraft:
     return draft
 
 
+def download_draft(session: Session, contract_id: int, actor: Actor, fmt: str) -> tuple[bytes, str]:
+    """Render a drafted contract as PDF or Word for the actor; audit the download."""
+    draft = draft_of(session, contract_id, actor)
+    title = draft.fields.get("title") or draft.template_version.template.name
+    if fmt == "pdf":
+        data, mime = renditions.to_pdf(draft.text, title=str(title)), renditions.PDF_MIME
+    else:
+        data, mime = renditions.to_docx(draft.text), renditions.DOCX_MIME
+    audit.record(
+        session,
+        "contract.download",
+        actor=actor.username,
+        object_type="contract",
+        object_id=contract_id,
+        ip=actor.ip,
+        details={"rendition": fmt},
+    )
+    return data, mime
+
+
 def _version(number: int, spec: TemplateInput, actor: Actor) -> TemplateVersion:
     return TemplateVersion(
         number=number,

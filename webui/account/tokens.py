@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import audit
 from contracts.errors import ValidationError
-from contracts.identity import accounts
+from contracts.identity import accounts, credentials
 from webui.account import bp
-from webui.auth import client_ip
+from webui.auth import current_actor
 from webui.extensions import db
 
 
@@ -42,9 +41,9 @@ def create_token() -> tuple[str, int]:
     except ValueError:
         days = 0
     try:
-        token, row = accounts.create_integration_token(
+        token, _row = credentials.create_token(
             db.session,
-            current_user._get_current_object(),
+            current_actor(),
             name=request.form.get("name", ""),
             scopes=request.form.getlist("scopes"),
             days=days,
@@ -53,15 +52,6 @@ def create_token() -> tuple[str, int]:
     except ValidationError as exc:
         db.session.rollback()
         return _render(422, errors=exc.details)
-    audit.record(
-        db.session,
-        "api_token.create",
-        actor=current_user.username,
-        object_type="api_token",
-        object_id=row.id,
-        ip=client_ip(),
-        details={"name": row.name, "scopes": row.scopes},
-    )
     db.session.commit()
     # Rendered, not redirected: the token is shown this once and never stored in clear.
     return _render(201, new_token=token)
@@ -70,15 +60,7 @@ def create_token() -> tuple[str, int]:
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int) -> Response:
-    row = accounts.revoke_token(db.session, current_user._get_current_object(), token_id)
-    audit.record(
-        db.session,
-        "api_token.revoke",
-        actor=current_user.username,
-        object_type="api_token",
-        object_id=row.id,
-        ip=client_ip(),
-    )
+    row = credentials.revoke_token(db.session, current_actor(), token_id)
     db.session.commit()
     flash(_("Token “%(name)s” revoked.", name=row.name), "success")
     return redirect(url_for(".tokens"))

@@ -14,13 +14,12 @@ from connectors import catalog, monitoring, settings, sink
 from connectors.errors import ConnectorConfigError
 from connectors.models import AuthType, InboundStatus, IncidentStatus
 from connectors.secret_box import SecretBox
-from contracts import audit
 from engine import jobs
 from engine.models import OutboxStatus
 from webui import channels
 from webui.admin_connectors import bp
 from webui.admin_connectors.wording import incident_errors, outbox_rows
-from webui.auth import client_ip
+from webui.auth import current_actor
 from webui.extensions import db
 
 
@@ -63,12 +62,11 @@ def edit(name: str) -> str | Response | tuple[str, int]:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            settings.update_config(db.session, name, _form_changes(), _box(), actor=_username())
+            settings.configure_connector(db.session, name, _form_changes(), _box(), current_actor())
         except ConnectorConfigError as exc:
             db.session.rollback()
             errors = exc.details or {"form": [exc.message]}
         else:
-            _audit("connector.configure", name)
             db.session.commit()
             flash(_("Connector settings saved."), "success")
             return redirect(url_for(".edit", name=name))
@@ -144,8 +142,7 @@ def outbox() -> str:
 
 @bp.post("/outbox/<int:message_id>/replay")
 def replay(message_id: int) -> Response:
-    monitoring.replay_message(db.session, message_id)
-    _audit("outbox.replay", str(message_id))
+    monitoring.replay_message(db.session, message_id, current_actor())
     db.session.commit()
     jobs.deliver_outbox.delay()
     flash(_("Message %(id)s queued again.", id=message_id), "success")
@@ -168,8 +165,7 @@ def incidents() -> str:
 
 @bp.post("/incidents/<int:incident_id>/retry")
 def retry(incident_id: int) -> Response:
-    monitoring.retry_incident(db.session, incident_id, _username())
-    _audit("incident.retry", str(incident_id))
+    monitoring.retry_incident(db.session, incident_id, current_actor())
     db.session.commit()
     jobs.deliver_outbox.delay()
     flash(_("Incident %(id)s: delivery retried.", id=incident_id), "success")
@@ -189,19 +185,4 @@ def inbound() -> str:
         statuses=[s.value for s in InboundStatus],
         names=catalog.CONNECTORS,
         shown_status=monitoring.inbound_status,
-    )
-
-
-def _username() -> str:
-    return str(current_user.username)
-
-
-def _audit(action: str, object_id: str) -> None:
-    audit.record(
-        db.session,
-        action,
-        actor=_username(),
-        object_type="connector" if action.startswith("connector") else action.split(".")[0],
-        object_id=object_id,
-        ip=client_ip(),
     )

@@ -10,7 +10,6 @@ from flask import current_app, request
 from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from contracts.approval import routing_simulator
 from contracts.errors import ValidationError
 from contracts.process_admin import service as process_admin
 from engine.import_analysis import MAX_IMPORT_BYTES
@@ -298,13 +297,8 @@ def import_process() -> tuple[dict[str, Any], int]:
 @login_required
 def simulate_routing() -> dict[str, Any]:
     actor = current_actor()
-    process_admin.require_process_admin(actor.user)
-    body = json_object()
-    facts = routing_simulator.facts_from(db.session, body)
-    draft = body.get("dmn")
-    if draft is not None and not isinstance(draft, str):
-        raise ValidationError({"dmn": ["must be the DMN XML text"]})
-    result = routing_simulator.simulate(db.session, draft_dmn=draft, **facts)
+    process_admin.require_process_admin(actor.user)  # refused before the body is read
+    result = process_admin.simulate_routing(db.session, json_object(), actor)
     return {
         "amount_cny": f"{result.amount_cny:.2f}",
         "source": result.source,
@@ -333,8 +327,8 @@ def case_json(case: Any) -> dict[str, Any]:
 )
 @login_required
 def list_routing_cases() -> dict[str, Any]:
-    process_admin.require_process_admin(current_actor().user)
-    return {"items": [case_json(c) for c in routing_simulator.list_cases(db.session)]}
+    cases = process_admin.list_routing_cases(db.session, current_actor())
+    return {"items": [case_json(c) for c in cases]}
 
 
 @operation(
@@ -378,11 +372,8 @@ def delete_routing_case(case_id: int) -> tuple[str, int]:
 )
 @login_required
 def list_operators() -> dict[str, Any]:
-    process_admin.require_process_admin(current_actor().user)
     items = []
-    operators = engine_environment().operators
-    for name in operators.names():
-        spec = operators.get(name)
+    for name, spec in process_admin.list_operators(current_actor(), engine_environment().operators):
         items.append({"name": name, "description": spec.description, "parameters": spec.parameters})
     return {
         "items": items,

@@ -9,9 +9,8 @@ from typing import Any
 from flask import request
 from flask_login import login_required
 
-from contracts.process_admin import service as process_admin
-from engine import instances, runtime
-from engine.errors import EngineError
+from contracts.process_admin import instances as process_admin
+from engine.instances import InstanceFilters, MigrationReport
 from engine.models import InstanceStatus, ProcessInstance
 from webui.admin_processes import shapes
 from webui.api import bp
@@ -68,7 +67,7 @@ def instance_json(instance: ProcessInstance) -> dict[str, Any]:
 @login_required
 def list_instances() -> dict[str, Any]:
     read = QueryReader()
-    filters = instances.InstanceFilters(
+    filters = InstanceFilters(
         key=read.text("key"),
         version=read.integer("version", 0, 1, 10**6) or None,
         status=read.choice("status", tuple(s.value for s in InstanceStatus)),
@@ -98,17 +97,12 @@ def list_instances() -> dict[str, Any]:
 )
 @login_required
 def get_instance(instance_id: int) -> dict[str, Any]:
-    process_admin.require_process_admin(current_actor().user)
-    instance = runtime.load_instance(db.session, instance_id)
-    body = instance_json(instance)
-    body["history"] = [event_json(e) for e in runtime.history(db.session, [instance_id])]
-    try:
-        body["elements"] = dataclasses.asdict(instances.element_states(db.session, instance_id))
-        body["data"] = runtime.instance_data(db.session, instance_id)
-    except EngineError as exc:  # a broken saved state is shown, not hidden behind a 500
-        body["elements"] = {"completed": [], "active": [], "waiting": []}
-        body["data"] = {}
-        body["error"] = body["error"] or exc.message
+    detail = process_admin.instance_detail(db.session, instance_id, current_actor())
+    body = instance_json(detail.instance)
+    body["history"] = [event_json(e) for e in detail.history]
+    body["elements"] = detail.elements
+    body["data"] = detail.data
+    body["error"] = detail.error
     return body
 
 
@@ -120,15 +114,14 @@ def _comment() -> str | None:
 
 
 def _act(instance_id: int, action: str) -> dict[str, Any]:
-    result = process_admin.instance_action(
+    outcome = process_admin.change_instance(
         db.session, instance_id, action, current_actor(), engine_environment(), comment=_comment()
     )
     db.session.commit()
-    if isinstance(result, instances.RetryOutcome):
-        body = instance_json(result.instance)
-        body["retry"] = {"succeeded": result.succeeded, "error": result.error}
-        return body
-    return instance_json(runtime.load_instance(db.session, instance_id))
+    body = instance_json(outcome.instance)
+    if outcome.retry is not None:
+        body["retry"] = {"succeeded": outcome.retry.succeeded, "error": outcome.retry.error}
+    return body
 
 
 def _declare(action: str, summary: str) -> None:
@@ -153,7 +146,7 @@ _declare("terminate", "Terminate: cancel open tasks and timers for good")
 _declare("retry", "Retry the failed step of an instance in error")
 
 
-def _report_json(report: instances.MigrationReport) -> dict[str, Any]:
+def _report_json(report: MigrationReport) -> dict[str, Any]:
     return dataclasses.asdict(report)
 
 
@@ -167,8 +160,7 @@ def _report_json(report: instances.MigrationReport) -> dict[str, Any]:
 )
 @login_required
 def migration_dry_run(instance_id: int) -> dict[str, Any]:
-    process_admin.require_process_admin(current_actor().user)
-    return _report_json(instances.migration_dry_run(db.session, instance_id))
+    return _report_json(process_admin.migration_dry_run(db.session, instance_id, current_actor()))
 
 
 @operation(
@@ -182,13 +174,8 @@ def migration_dry_run(instance_id: int) -> dict[str, Any]:
 )
 @login_required
 def migrate_instance(instance_id: int) -> dict[str, Any]:
-    report = process_admin.instance_action(
-        db.session,
-        instance_id,
-        "migrate",
-        current_actor(),
-        engine_environment(),
-        comment=_comment(),
+    report = process_admin.migrate_instance(
+        db.session, instance_id, current_actor(), engine_environment(), comment=_comment()
     )
     db.session.commit()
     return _report_json(report)

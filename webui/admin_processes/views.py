@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from contracts.process_admin import service as process_admin
 from webui.admin_processes import bp, labels
+from webui.auth import current_actor
 from webui.contracts.contract_form import form_choices
 from webui.contracts.template_helpers import date_settings
 from webui.extensions import db
+from webui.settings import form_library
 from webui.wiring import engine_environment
 
 API = "/api/v1/admin"
@@ -89,12 +90,6 @@ def _render(
     )
 
 
-def form_files() -> list[str]:
-    """The form files a user task may name (JSON schema and UI schema)."""
-    folder = Path(current_app.config["FORMS_DIR"])
-    return sorted(p.name for p in folder.glob("*.json"))
-
-
 @bp.get("/processes/")
 def index() -> str:
     return _render("admin/processes/index.html", "processes", labels.processes)
@@ -102,14 +97,17 @@ def index() -> str:
 
 @bp.get("/processes/<key>/versions/<int:version>/edit")
 def modeler(key: str, version: int) -> str:
+    operators, forms = process_admin.modeler_choices(
+        current_actor(), engine_environment().operators, form_library()
+    )
     return _render(
         "admin/processes/modeler.html",
         "modeler",
         labels.modeler,
         key=key,
         version=version,
-        operators=engine_environment().operators.names(),
-        forms=form_files(),
+        operators=operators,
+        forms=forms,
     )
 
 

@@ -8,7 +8,7 @@ from flask import request
 from flask_login import login_required
 
 from contracts.core import amendments, service
-from contracts.core.models import Contract, ContractStatus
+from contracts.core.models import Contract
 from contracts.errors import ValidationError
 from contracts.lifecycle import calendar
 from contracts.lifecycle import service as lifecycle
@@ -103,16 +103,9 @@ def get_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]
 def patch_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
     body, actor = json_body(), current_actor()
     expected = _expected_version(body)
-    current = service.get_contract(db.session, contract_id, actor, audit_view=False)
-    if current.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRING):
-        # expiry_date / notice_days / renewal_term only; the lifecycle's timers follow.
-        contract = lifecycle.change_term(
-            db.session, contract_id, body, actor, engine_environment(), expected_version=expected
-        )
-    else:
-        contract = service.update_contract(
-            db.session, contract_id, body, actor, expected_version=expected
-        )
+    contract = lifecycle.edit_contract(
+        db.session, contract_id, body, actor, engine_environment(), expected_version=expected
+    )
     db.session.commit()
     return contract_json(contract), 200, _etag(contract)
 

@@ -30,25 +30,22 @@ def _unsupported(error: UnsupportedDocumentTypeError) -> Response | tuple[str, i
 
 @bp.app_errorhandler(DocumentIntegrityError)
 def _damaged(error: DocumentIntegrityError) -> Response:
-    """A stored file failed authentication: a security event, logged and audited (500)."""
-    from engine.errors import AuditNote
-    from webui.auth import current_actor
-    from webui.errors import audit_refusal, error_response, status_for
-    from webui.extensions import db
+    """A stored file failed authentication: log it as a security event, answer as any error.
 
-    db.session.rollback()
+    What is audited is decided by the documents package (the error's AuditNote); the
+    shared handler rolls back, records that note and renders the answer (500).
+    """
+    from webui.auth import current_actor
+    from webui.errors import engine_error_response
+
     actor = current_actor()
-    details = error.details if isinstance(error.details, dict) else {}
     log.error(
         "SECURITY document integrity failure: %s (user %s, ip %s)",
         error.message,
         actor.username,
         actor.ip,
     )
-    status = status_for(error)
-    note = AuditNote("document.integrity_failed", "document", details.get("document"))
-    audit_refusal(note, status, error.code, details)
-    return error_response(status, error.code, error.message, error.details)
+    return engine_error_response(error)
 
 
 def _refused(

@@ -7,13 +7,12 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_login import login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from contracts import imports
-from contracts.errors import ImportTooLargeError, PermissionDeniedError
+from contracts.errors import ImportTooLargeError
 from contracts.identity.actor import Actor
 from contracts.imports.models import ImportBatch
 from engine.errors import ConflictError, InvalidInputError
@@ -23,8 +22,6 @@ from webui.errors import error_response
 from webui.extensions import db
 from webui.imports import bp
 from webui.imports.tasks import archive_dir, import_contracts
-
-IMPORTERS = ("editor", "dept_manager", "admin")
 
 
 def prepare_import_request(endpoint: str | None, values: object) -> None:
@@ -84,34 +81,17 @@ def refusal_message(error: InvalidInputError) -> str:
     return error.message
 
 
-def _require_importer() -> None:
-    if not current_user.has_role(*IMPORTERS):
-        raise PermissionDeniedError("only editors, department managers and admins import contracts")
-
-
-def _batch(batch_id: int) -> ImportBatch:
-    batch = imports.get_batch(db.session, batch_id)
-    imports.require_owner(batch, current_actor())
-    return batch
-
-
 @bp.get("/")
 @login_required
 def index() -> str:
-    _require_importer()
-    recent = db.session.scalars(
-        select(ImportBatch)
-        .where(ImportBatch.created_by_id == current_user.id)
-        .order_by(ImportBatch.id.desc())
-        .limit(20)
-    ).all()
+    recent = imports.recent_batches(db.session, current_actor())
     return render_template("imports/index.html", batches=recent, columns=imports.COLUMNS)
 
 
 @bp.post("/")
 @login_required
 def upload() -> tuple[str, int] | Response:
-    _require_importer()
+    imports.require_importer(current_actor())  # before the files are read
     sheet = request.files.get("sheet")
     archive = request.files.get("archive")
     if sheet is None or not sheet.filename:
@@ -139,7 +119,9 @@ def upload() -> tuple[str, int] | Response:
 @bp.get("/<int:batch_id>")
 @login_required
 def show(batch_id: int) -> str:
-    return render_template("imports/batch.html", batch=_batch(batch_id))
+    return render_template(
+        "imports/batch.html", batch=imports.own_batch(db.session, batch_id, current_actor())
+    )
 
 
 @bp.post("/<int:batch_id>/start")
@@ -170,4 +152,6 @@ def _queue(batch_id: int, use_case: Callable[[Session, int, Actor], ImportBatch]
 @bp.get("/<int:batch_id>/progress")
 @login_required
 def progress(batch_id: int) -> str:
-    return render_template("imports/_progress.html", batch=_batch(batch_id))
+    return render_template(
+        "imports/_progress.html", batch=imports.own_batch(db.session, batch_id, current_actor())
+    )

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from contracts import audit
 from contracts.errors import ValidationError
+from contracts.identity import profile
 from contracts.notifications import service as notifications
-from webui.auth import client_ip
+from webui.auth import current_actor
 from webui.extensions import db
 from webui.i18n import SUPPORTED_LOCALES
 from webui.inbox import bp
@@ -50,13 +50,6 @@ def set_language() -> Response:
     locale = request.form.get("locale", "")
     if locale not in SUPPORTED_LOCALES:
         raise ValidationError({"locale": [_("must be one of: %(codes)s", codes="en, zh")]})
-    current_user.locale = locale
-    audit.record(
-        db.session,
-        "profile.locale",
-        actor=current_user.username,
-        ip=client_ip(),
-        details={"locale": locale},
-    )
+    profile.set_locale(db.session, current_actor(), locale, SUPPORTED_LOCALES)
     db.session.commit()
     return redirect(_safe_next(url_for("inbox.index")))

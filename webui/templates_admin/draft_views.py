@@ -8,7 +8,6 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from contracts import audit
 from contracts.core import contract_types, reference_data
 from contracts.templates import renditions
 from contracts.templates import service as templates
@@ -96,22 +95,7 @@ def drafted(contract_id: int) -> str:
 @bp.get("/templates/drafts/<int:contract_id>.<any(docx, pdf):fmt>")
 @login_required
 def download(contract_id: int, fmt: str) -> Response:
-    actor = current_actor()
-    draft = templates.draft_of(db.session, contract_id, actor)
-    title = draft.fields.get("title") or draft.template_version.template.name
-    if fmt == "pdf":
-        data, mime = renditions.to_pdf(draft.text, title=str(title)), renditions.PDF_MIME
-    else:
-        data, mime = renditions.to_docx(draft.text), renditions.DOCX_MIME
-    audit.record(
-        db.session,
-        "contract.download",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract_id,
-        ip=actor.ip,
-        details={"rendition": fmt},
-    )
+    data, mime = templates.download_draft(db.session, contract_id, current_actor(), fmt)
     db.session.commit()
     response = Response(data, mimetype=mime)
     response.headers["Content-Disposition"] = f'attachment; filename="contract-{contract_id}.{fmt}"'

@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
-from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
+from flask_login import login_required
 
 from connectors import monitoring, webhooks
 from connectors.errors import WebhookRejectedError, WebhookSignatureError
 from connectors.models import InboundStatus, IncidentStatus
-from contracts import audit
-from contracts.errors import PermissionDeniedError
 from engine.models import OutboxStatus
 from webui.api import bp
 from webui.api.params import QueryReader
 from webui.api.spec import operation, query
-from webui.auth import client_ip
+from webui.auth import client_ip, current_actor
 from webui.errors import error_response
 from webui.extensions import db
 from webui.webhooks import shapes
@@ -64,40 +61,23 @@ def receive_webhook(connector: str) -> Response | tuple[dict[str, Any], int]:
     body = request.get_data()
     try:
         delivery_id = webhooks.verify(
-            db.session, connector, request.headers, body, connector_environment()
+            db.session, connector, request.headers, body, connector_environment(), ip=client_ip()
         )
     except WebhookSignatureError as exc:
-        audit.record(
-            db.session,
-            "webhook.bad_signature",
-            actor=None,
-            object_type="connector",
-            object_id=connector,
-            ip=client_ip(),
-            details={"delivery": request.headers.get("X-CF-Delivery", "")[:120]},
-        )
-        db.session.commit()
+        db.session.commit()  # keeps the security audit entry that verify() wrote
         return error_response(exc.status, exc.code, exc.message)
     except WebhookRejectedError as exc:
         db.session.rollback()
         return error_response(exc.status, exc.code, exc.message, exc.details)
-    answer = webhooks.previous_answer(db.session, connector, delivery_id)
-    if answer is None:
-        try:
-            answer = webhooks.receive(
-                db.session, connector, delivery_id, body, connector_environment()
-            )
-            db.session.commit()
-        except IntegrityError:  # the same delivery, at the same moment, on another worker
-            db.session.rollback()
-            answer = webhooks.previous_answer(db.session, connector, delivery_id)
-            assert answer is not None
+    answer = webhooks.receive_once(
+        db.session, connector, delivery_id, body, connector_environment()
+    )
+    db.session.commit()
     return answer.body, answer.status
 
 
 def _require_integration_admin() -> None:
-    if not current_user.has_role("admin", "integrator"):
-        raise PermissionDeniedError("only admins and integrators see the integration queues")
+    monitoring.require_integration_admin(current_actor())
 
 
 def _page_params(params: QueryReader) -> tuple[int, int]:
@@ -140,9 +120,7 @@ def list_outbox() -> dict[str, Any]:
 )
 @login_required
 def replay_outbox(message_id: int) -> dict[str, Any]:
-    _require_integration_admin()
-    message = monitoring.replay_message(db.session, message_id)
-    _audit("outbox.replay", "outbox_message", message.id)
+    message = monitoring.replay_message(db.session, message_id, current_actor())
     db.session.commit()
     return outbox_json(message)
 
@@ -177,9 +155,7 @@ def list_incidents() -> dict[str, Any]:
 )
 @login_required
 def retry_incident(incident_id: int) -> dict[str, Any]:
-    _require_integration_admin()
-    incident = monitoring.retry_incident(db.session, incident_id, current_user.username)
-    _audit("incident.retry", "incident", incident.id)
+    incident = monitoring.retry_incident(db.session, incident_id, current_actor())
     db.session.commit()
     return incident_json(incident)
 
@@ -209,14 +185,3 @@ def list_inbound_events() -> dict[str, Any]:
         db.session, status=status, connector=connector, page=page, per_page=per_page
     )
     return page_json(found, inbound_json, shapes.InboundEventPage)
-
-
-def _audit(action: str, object_type: str, object_id: int) -> None:
-    audit.record(
-        db.session,
-        action,
-        actor=current_user.username,
-        object_type=object_type,
-        object_id=object_id,
-        ip=client_ip(),
-    )
