@@ -71,7 +71,7 @@ def test_every_import_contract_holds_today(config: dict[str, Any], graph: grimp.
         ("contracts-acyclic", "contracts.identity.models", "contracts.inbox.queries"),
         ("spiff-adapter", "contracts.core.service", "engine.spiff.workflow"),
         ("spiffworkflow", "connectors.operators", "SpiffWorkflow"),
-        ("inbox-internals", "contracts.core.service", "contracts.inbox.projection"),
+        ("inbox-internals", "contracts.core.numbering", "contracts.inbox.projection"),
         ("inbox-internals", "webui.inbox.views", "contracts.inbox.models"),
         ("audit-internals", "contracts.core.service", "contracts.audit.models"),
         ("documents-internals", "contracts.templates.service", "contracts.documents.storage"),
