@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from tests.webui.test_pages import browser_as, number_of, text  # noqa: F401 - fixture
+from tests.webui.test_pages import (  # noqa: F401 - fixture
+    browser_as,
+    contract_form,
+    errors_of,
+    number_of,
+    text,
+)
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 
@@ -53,3 +59,14 @@ def test_an_htmx_refresh_updates_the_filter_summary_out_of_band(browser_as):  # 
     assert '<section id="inbox-results"' in html and "<html" not in html
     oob = re.search(r'<span id="inbox-filter-summary"[^>]*hx-swap-oob="true">([^<]*)<', html)
     assert oob and oob.group(1) == "1 set: “booth”"
+
+
+def test_a_field_error_joins_label_and_problem_as_the_language_does(browser_as):  # noqa: F811
+    alice = browser_as("alice")
+    alice.get("/contracts/new")
+    form = contract_form(counterparty="", amount="abc")
+    english = text(alice.post("/contracts/new", form))
+    assert "Counterparty is required" in errors_of(english, "counterparty")
+    chinese = text(alice.post("/contracts/new", form, headers=ZH))
+    assert "对方单位为必填项" in errors_of(chinese, "counterparty")
+    assert "金额必须是数字" in errors_of(chinese, "amount")
