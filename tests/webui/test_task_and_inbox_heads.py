@@ -70,3 +70,19 @@ def test_a_field_error_joins_label_and_problem_as_the_language_does(browser_as):
     chinese = text(alice.post("/contracts/new", form, headers=ZH))
     assert "对方单位为必填项" in errors_of(chinese, "counterparty")
     assert "金额必须是数字" in errors_of(chinese, "amount")
+
+
+def test_an_edit_refusal_says_why_and_what_would_open_it(browser_as):  # noqa: F811
+    alice = browser_as("alice")
+    contract_id = alice.create_contract()
+    dave = browser_as("dave")
+    refused = dave.get(f"/contracts/{contract_id}/edit", headers=ZH)
+    assert "“销售部”部门" in text(dave.get(refused.location, headers=ZH))  # not "Sales"
+
+    alice.submit(contract_id)
+    edit = alice.get(f"/contracts/{contract_id}/edit")
+    html = text(alice.get(edit.location))
+    assert "is in review, so you cannot edit it now" in html
+    assert "If it is rejected, you can revise it" in html
+    edit = alice.get(f"/contracts/{contract_id}/edit", headers=ZH)
+    assert "正在审批中，现在不能编辑" in text(alice.get(edit.location, headers=ZH))
