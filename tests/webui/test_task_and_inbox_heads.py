@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.webui.test_pages import (  # noqa: F401 - fixture
@@ -86,3 +87,12 @@ def test_an_edit_refusal_says_why_and_what_would_open_it(browser_as):  # noqa: F
     assert "If it is rejected, you can revise it" in html
     edit = alice.get(f"/contracts/{contract_id}/edit", headers=ZH)
     assert "正在审批中，现在不能编辑" in text(alice.get(edit.location, headers=ZH))
+
+
+def test_the_routing_page_hands_the_decision_table_editor_its_words(browser_as):  # noqa: F811
+    admin = browser_as("admin")
+    html = text(admin.get("/admin/processes/routing", headers=ZH))
+    raw = re.search(r"data-labels='([^']*)'", html).group(1)
+    labels = json.loads(raw)
+    assert labels["dmn:When"] == "当" and labels["dmn:Then"] == "则"
+    assert labels["dmn:Hit policy:"] == "命中策略：" and labels["dmn:First"] == "首个命中"
