@@ -14,16 +14,24 @@ pytestmark = pytest.mark.e2e
 
 PHONE = (375, 812)
 DESKTOP = (1366, 768)
-# Counts the lines each text node of the matched cells takes (a wrapped value has two tops).
+# The cells that break a line inside a word ("HT-2026- / 000004", "销 / 售"): a break
+# between two characters neither of which is a space.
 WRAPPED_CELLS = """
 sel => [...document.querySelectorAll(sel)].filter(cell => {
   const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
-    const range = document.createRange();
-    range.selectNodeContents(walker.currentNode);
-    const rects = [...range.getClientRects()].filter(r => r.width);
-    const tops = new Set(rects.map(r => Math.round(r.top)));
-    if (tops.size > 1) return true;
+    const node = walker.currentNode, text = node.textContent;
+    let previous = null;
+    for (let i = 0; i < text.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect) continue;
+      const top = Math.round(rect.top);
+      if (previous && top > previous.top + 2 && !/\\s/.test(text[i] + previous.char)) return true;
+      previous = { top, char: text[i] };
+    }
   }
   return false;
 }).map(cell => cell.dataset.label + ': ' + cell.innerText.trim())
@@ -107,3 +115,7 @@ def test_the_contract_list_keeps_short_values_on_one_line_at_1366(new_page, loca
     assert page.locator(selector).count() == 5 * 2
     wrapped = page.evaluate(WRAPPED_CELLS, selector)
     assert not wrapped, wrapped
+    right = "s => document.querySelector(s).getBoundingClientRect().right"
+    assert page.evaluate(right, "#results table") <= page.evaluate(right, "#results") + 1
+    title = page.locator("#results td.title-cell").first.bounding_box()
+    assert title is not None and title["width"] >= 110, "the title column is squeezed"
