@@ -119,3 +119,14 @@ def test_the_contract_list_keeps_short_values_on_one_line_at_1366(new_page, loca
     assert page.evaluate(right, "#results table") <= page.evaluate(right, "#results") + 1
     title = page.locator("#results td.title-cell").first.bounding_box()
     assert title is not None and title["width"] >= 110, "the title column is squeezed"
+
+
+def test_the_template_catalogue_is_cards_on_a_phone(new_page):
+    page = new_page(*PHONE, locale="zh-CN")
+    sign_in(page, "alice")
+    page.goto("/templates")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    cell = page.locator("td.row-action").first.bounding_box()
+    use = page.locator("td.row-action .button").first.bounding_box()
+    assert cell and use and abs(use["x"] - cell["x"]) < 1 and abs(use["width"] - cell["width"]) < 1
+    assert page.locator("td[data-label='语言']").first.inner_text().strip() in ("English", "中文")
