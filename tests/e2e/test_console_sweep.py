@@ -298,3 +298,32 @@ def test_key_pages_fit_a_phone(signed_in_pages, swept_server, name) -> None:
         ".map(e => e.getBoundingClientRect().bottom))"
     )
     assert header <= 150, f"header and demo banner take {header}px of the first screen"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_every_page_fits_a_phone(chromium, swept_server, locale) -> None:
+    """No page is wider than a 375 px phone, in either language: wide tables scroll inside."""
+    base_url, paths = swept_server
+    contexts: dict[str, Any] = {}
+    failures: dict[str, int] = {}
+    try:
+        for endpoint, path in paths:
+            username = VISITORS.get(endpoint, "admin")
+            if username not in contexts:
+                contexts[username] = chromium.new_context(
+                    viewport={"width": PHONE[0], "height": PHONE[1]},
+                    base_url=base_url,
+                    locale=locale,
+                )
+                contexts[username].set_default_timeout(15_000)
+                sign_in(contexts[username].new_page(), username)
+            page = contexts[username].pages[0]
+            page.goto(path, wait_until="networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE[0]:
+                failures[path] = width
+    finally:
+        for context in contexts.values():
+            context.close()
+    report = (f"{path}: {width}px on a {PHONE[0]}px phone" for path, width in failures.items())
+    assert not failures, "\n".join(report)

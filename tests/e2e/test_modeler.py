@@ -303,3 +303,15 @@ def test_the_scripts_name_shipped_processes_and_dmn_columns_in_chinese(new_page)
     page.wait_for_selector("#definitions h2")
     headings = page.locator("#definitions h2").all_inner_texts()
     assert any(h.startswith("合同审批流程") for h in headings), headings
+
+
+def test_the_decision_table_editor_speaks_chinese(new_page):
+    page = new_page(locale="zh-CN")
+    sign_in(page, "admin")
+    page.goto("/admin/processes/routing")
+    wait_ready(page)
+    clauses = page.locator("#dmn-canvas th .clause").all_inner_texts()
+    assert clauses[0] == "当" and clauses[-1] == "则" and "且" in clauses
+    assert page.inner_text("#dmn-canvas .hit-policy").split() == ["命中策略：", "首个命中"]
+    assert page.inner_text("#dmn-canvas .view-drd-button") == "查看决策需求图"
+    screenshot(page, "desktop-routing-zh")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from webui.admin_processes.dmn_labels import dmn_labels
 from webui.labels import script_names
 
 STATUSES = ("running", "completed", "suspended", "terminated", "error")
@@ -90,6 +91,7 @@ def routing() -> dict[str, str]:
         "unnamedCase": _("Unnamed case"),
         "caseFails": _("Saved case fails"),
         "columns": _("Columns of the table"),
+        **dmn_labels(),  # the editor's own words (When, Then, Hit policy…)
     }
 
 

@@ -31,6 +31,7 @@ from webui.contracts.filters import TYPED_FILTERS, read_filters
 from webui.contracts.template_helpers import status_label
 from webui.extensions import db
 from webui.field_messages import localize
+from webui.labels import department_label
 from webui.settings import approval_settings
 from webui.wiring import engine_environment
 
@@ -142,6 +143,21 @@ def render_detail(contract_id: int, upload_error: dict[str, Any] | None = None) 
     )
 
 
+def _status_refusal(contract: Contract) -> str:
+    """Why a contract its editor opens cannot be edited now, and what would open it."""
+    if contract.status == ContractStatus.IN_REVIEW:
+        return _(
+            "Contract %(number)s is in review, so you cannot edit it now: what the approvers "
+            "read must not change. If it is rejected, you can revise it and submit it again.",
+            number=contract.number,
+        )
+    return _(
+        "Contract %(number)s is %(status)s; you cannot edit it now.",
+        number=contract.number,
+        status=status_label(contract.status),
+    )
+
+
 @bp.get("/<int:contract_id>/edit")
 @login_required
 def edit(contract_id: int) -> tuple[str, int] | Response:
@@ -152,21 +168,14 @@ def edit(contract_id: int) -> tuple[str, int] | Response:
             _(
                 "Only its owner and the editors and managers of the %(department)s "
                 "department may edit contract %(number)s.",
-                department=contract.department.name,
+                department=department_label(contract.department.name),
                 number=contract.number,
             ),
             "error",
         )
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     if refusal == "status":
-        flash(
-            _(
-                "Contract %(number)s is %(status)s; you cannot edit it now.",
-                number=contract.number,
-                status=status_label(contract.status),
-            ),
-            "error",
-        )
+        flash(_status_refusal(contract), "error")
         return redirect(url_for("contracts.detail", contract_id=contract_id))
     return _render_form(contract, values_from_contract(contract))
 

@@ -22,6 +22,7 @@ from webui.field_messages import is_sentence, localize
 from webui.forms_render import UnknownFieldError, parse_form, render_form
 from webui.inbox import bp
 from webui.inbox.documents import documents_of
+from webui.inbox.filter_summary import active_filters
 from webui.inbox.filters import read_filters
 from webui.redirects import safe_next
 from webui.settings import message_settings
@@ -77,18 +78,22 @@ def index() -> str:
     if _unfiltered(filters):
         g.ready_task_count = counts[None]  # the nav's count: no second query
     template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
+    contract_types = contract_type_choices(db.session)
+    departments = department_choices(db.session)
+    due_windows = _due_windows()
     return render_template(
         template,
         views=views,
         total=total,
         counts=counts,
         filters=filters,
+        active_filters=active_filters(filters, contract_types, departments, due_windows),
         pages=max(1, -(-total // filters.per_page)),
         tabs=_tabs(),
         sorts=_sorts(),
-        due_windows=_due_windows(),
-        contract_types=contract_type_choices(db.session),
-        departments=department_choices(db.session),
+        due_windows=due_windows,
+        contract_types=contract_types,
+        departments=departments,
         now=clock.now(),
     )
 

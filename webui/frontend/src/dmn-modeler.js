@@ -50,6 +50,15 @@ function showColumns(modeler, t) {
   legend.hidden = false;
 }
 
+/** dmn-js's `translate` service, answering from the page's labels ("dmn:When" → "当"). */
+function translateModule(labels) {
+  const translate = (template, replacements = {}) =>
+    (labels[`dmn:${template}`] || template).replace(/{([^}]+)}/g, (whole, key) =>
+      key in replacements ? replacements[key] : whole,
+    );
+  return { translate: ["value", translate] };
+}
+
 function simulatorInputs(form) {
   const contractId = form.contract_id.value.trim();
   if (contractId) return { contract_id: Number(contractId) };
@@ -73,12 +82,19 @@ function chain(approvers, t) {
 const roles = (answer) => (answer.approvers || []).map((a) => a.role);
 
 async function main() {
-  const { root, config, t } = pageRoot();
+  const { root, config, labels, t } = pageRoot();
   setCsrfToken(config.csrfToken);
   const status = $("#dmn-status");
   // No keyboard.bindTo: dmn-js 17 binds shortcuts to its own container and logs an
   // error for the old option on every page load.
-  const modeler = new DmnModeler({ container: "#dmn-canvas" });
+  // Per view: dmn-js drops `common.additionalModules` in favour of each view's own list.
+  const translated = { additionalModules: [translateModule(labels)] };
+  const modeler = new DmnModeler({
+    container: "#dmn-canvas",
+    drd: translated,
+    decisionTable: translated,
+    literalExpression: translated,
+  });
   window.cfDmnModeler = modeler;
 
   const version = await findDmn(config);
