@@ -88,45 +88,27 @@ def suspend(
     session: Session, instance_id: int, *, actor: str, comment: str | None = None
 ) -> ProcessInstance:
     """Stop a running instance: its timers don't fire and its tasks can't be completed."""
-    return _move(
-        session,
-        instance_id,
-        InstanceStatus.RUNNING,
-        InstanceStatus.SUSPENDED,
-        doing="suspend",
-        action="suspended",
-        actor=actor,
-        comment=comment,
-    )
+    return _move(session, instance_id, "suspend", actor=actor, comment=comment)
 
 
 def resume(
     session: Session, instance_id: int, *, actor: str, comment: str | None = None
 ) -> ProcessInstance:
     """Let a suspended instance run again; timers that fell due meanwhile fire next tick."""
-    return _move(
-        session,
-        instance_id,
-        InstanceStatus.SUSPENDED,
-        InstanceStatus.RUNNING,
-        doing="resume",
-        action="resumed",
-        actor=actor,
-        comment=comment,
-    )
+    return _move(session, instance_id, "resume", actor=actor, comment=comment)
+
+
+# What suspending and resuming do: from which status, to which, and the event recorded.
+_MOVES = {
+    "suspend": (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED, "suspended"),
+    "resume": (InstanceStatus.SUSPENDED, InstanceStatus.RUNNING, "resumed"),
+}
 
 
 def _move(
-    session: Session,
-    instance_id: int,
-    source: InstanceStatus,
-    target: InstanceStatus,
-    *,
-    doing: str,
-    action: str,
-    actor: str,
-    comment: str | None,
+    session: Session, instance_id: int, doing: str, *, actor: str, comment: str | None
 ) -> ProcessInstance:
+    source, target, action = _MOVES[doing]
     instance = runtime.load_instance(session, instance_id)
     _require_status(instance, source, doing=doing)
     instance.status = target

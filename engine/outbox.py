@@ -167,20 +167,34 @@ def _deliver(
             message.next_attempt_at = now + retry_delay(message.attempts, policy=env.policy)
             report.retrying.append(message.id)
     else:
-        message.status = OutboxStatus.DELIVERED
         message.delivered_at = now
         message.last_error = None
-        report.delivered.append(message.id)
-        for listener in env.delivery_listeners.delivered:
-            listener(session, message)
+        _settle(
+            session,
+            message,
+            OutboxStatus.DELIVERED,
+            report.delivered,
+            env.delivery_listeners.delivered,
+        )
 
 
 def _bury(
     session: Session, message: OutboxMessage, env: EngineEnvironment, report: DeliveryReport
 ) -> None:
-    message.status = OutboxStatus.DEAD
-    report.dead.append(message.id)
-    for listener in env.delivery_listeners.dead:
+    _settle(session, message, OutboxStatus.DEAD, report.dead, env.delivery_listeners.dead)
+
+
+def _settle(
+    session: Session,
+    message: OutboxMessage,
+    status: OutboxStatus,
+    ids: list[int],
+    listeners: list[Listener],
+) -> None:
+    """Give the message its final status, note its id in the report and tell the listeners."""
+    message.status = status
+    ids.append(message.id)
+    for listener in listeners:
         listener(session, message)
 
 
