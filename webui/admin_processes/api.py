@@ -19,7 +19,7 @@ from engine.spiff.parser import NotXmlError
 from webui.admin_processes import shapes
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.spec import json_object, operation, query
+from webui.api.spec import json_object, operation, query, refusals
 from webui.auth import current_actor
 from webui.extensions import db
 from webui.settings import form_library
@@ -128,15 +128,7 @@ def validate_bundle() -> dict[str, Any]:
     summary="Validate and deploy new versions",
     tags=_TAGS,
     body=shapes.Bundle,
-    responses={
-        201: shapes.Deployed,
-        400: None,
-        401: None,
-        403: None,
-        413: None,
-        415: None,
-        422: None,
-    },
+    responses={201: shapes.Deployed, **refusals(400, 401, 403, 413, 415, 422)},
 )
 @login_required
 def deploy_bundle() -> tuple[dict[str, Any], int]:
@@ -252,11 +244,7 @@ def _upload() -> tuple[bytes, str]:
     responses={
         200: shapes.ImportResult,
         201: shapes.ImportResult,
-        401: None,
-        403: None,
-        413: None,
-        415: None,
-        422: None,
+        **refusals(401, 403, 413, 415, 422),
     },
 )
 @login_required
@@ -284,15 +272,7 @@ def import_process() -> tuple[dict[str, Any], int]:
     summary="Approvers a contract would get (deployed or draft routing DMN)",
     tags=_TAGS,
     body=shapes.RoutingSimulationRequest,
-    responses={
-        200: shapes.RoutingSimulation,
-        400: None,
-        401: None,
-        403: None,
-        404: None,
-        415: None,
-        422: None,
-    },
+    responses={200: shapes.RoutingSimulation, **refusals(400, 401, 403, 404, 415, 422)},
 )
 @login_required
 def simulate_routing() -> dict[str, Any]:

@@ -29,6 +29,12 @@ ERROR_RESPONSES = {
     429: "Too many requests for this token; see Retry-After",
 }
 
+
+def refusals(*codes: int) -> dict[int, type[Shape] | None]:
+    """The error answers an operation may give, each with the shared `Error` shape."""
+    return dict.fromkeys(codes)
+
+
 # The scope a bearer token needs, by the operation's first tag, for reading and writing.
 SCOPE_BY_TAG = {
     "contracts": ("contracts:read", "contracts:write"),

@@ -14,7 +14,7 @@ from contracts.lifecycle import calendar
 from contracts.lifecycle import service as lifecycle
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.spec import json_body, operation, query
+from webui.api.spec import json_body, operation, query, refusals
 from webui.auth import current_actor
 from webui.calendar import lifecycle_settings
 from webui.contracts import filters as contract_filters
@@ -88,16 +88,7 @@ def get_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]
     summary="Edit a draft (partial); on an active contract: change its term",
     tags=["contracts"],
     body=shapes.ContractInput,
-    responses={
-        200: shapes.Contract,
-        400: None,
-        401: None,
-        403: None,
-        404: None,
-        409: None,
-        415: None,
-        422: None,
-    },
+    responses={200: shapes.Contract, **refusals(400, 401, 403, 404, 409, 415, 422)},
 )
 @login_required
 def patch_contract(contract_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:

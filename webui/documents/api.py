@@ -9,8 +9,7 @@ from flask_login import login_required
 
 from contracts.documents import bodies, service
 from webui.api.params import QueryReader
-from webui.api.shapes import Shape
-from webui.api.spec import json_object, operation
+from webui.api.spec import json_object, operation, refusals
 from webui.auth import current_actor
 from webui.documents import api_bp, shapes
 from webui.documents.settings import document_settings
@@ -20,19 +19,17 @@ from webui.documents.shapes import (
     document_json,
     version_json,
 )
-from webui.documents.uploads import content_disposition, prepare_upload_request, read_upload
+from webui.documents.uploads import (
+    content_disposition,
+    prepare_upload_request,
+    store_new_document,
+    store_new_version,
+)
 from webui.extensions import db
 
 api_bp.url_value_preprocessor(prepare_upload_request)
 
-_UPLOAD_ERRORS: dict[int, type[Shape] | None] = {
-    401: None,
-    403: None,
-    404: None,
-    413: None,
-    415: None,
-    422: None,
-}
+_UPLOAD_ERRORS = refusals(401, 403, 404, 413, 415, 422)
 
 
 @operation(
@@ -46,16 +43,7 @@ _UPLOAD_ERRORS: dict[int, type[Shape] | None] = {
 )
 @login_required
 def upload_document(contract_id: int) -> tuple[dict[str, Any], int]:
-    form = read_upload()
-    version = service.upload_document(
-        db.session,
-        contract_id,
-        form.upload,
-        current_actor(),
-        document_settings(),
-        title=form.title,
-        note=form.note,
-    )
+    version = store_new_document(contract_id)
     db.session.commit()
     return document_json(version.document), 201
 
@@ -85,10 +73,7 @@ def list_documents(contract_id: int) -> dict[str, Any]:
 )
 @login_required
 def upload_version(document_id: int) -> tuple[dict[str, Any], int]:
-    form = read_upload()
-    version = service.add_version(
-        db.session, document_id, form.upload, current_actor(), document_settings(), note=form.note
-    )
+    version = store_new_version(document_id)
     db.session.commit()
     return version_json(version), 201
 
@@ -210,15 +195,7 @@ def get_body(contract_id: int) -> dict[str, Any]:
     summary="Save the body; an edit of an older version is merged three-way or answered 409",
     tags=["documents"],
     body=shapes.DraftBodyInput,
-    responses={
-        200: shapes.DraftBody,
-        401: None,
-        403: None,
-        404: None,
-        409: None,
-        415: None,
-        422: None,
-    },
+    responses={200: shapes.DraftBody, **refusals(401, 403, 404, 409, 415, 422)},
 )
 @login_required
 def put_body(contract_id: int) -> dict[str, Any]:

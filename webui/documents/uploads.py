@@ -7,9 +7,13 @@ from urllib.parse import quote, unquote
 
 from flask import request
 
+from contracts.documents import service
 from contracts.documents.ingest import Upload, check_declared_length
+from contracts.documents.models import DocumentVersion
 from contracts.errors import ValidationError
+from webui.auth import current_actor
 from webui.documents.settings import MULTIPART_OVERHEAD, allow_large_body, document_settings
+from webui.extensions import db
 
 UPLOAD_ENDPOINTS = {
     "documents.documents_api.upload_document",
@@ -56,6 +60,28 @@ def read_upload() -> UploadForm:
         Upload(request.stream, filename, request.content_length),
         request.args.get("title") or None,
         request.args.get("note", ""),
+    )
+
+
+def store_new_document(contract_id: int) -> DocumentVersion:
+    """Store the request's file as a new document of the contract; its first version."""
+    form = read_upload()
+    return service.upload_document(
+        db.session,
+        contract_id,
+        form.upload,
+        current_actor(),
+        document_settings(),
+        title=form.title,
+        note=form.note,
+    )
+
+
+def store_new_version(document_id: int) -> DocumentVersion:
+    """Store the request's file as the document's next version."""
+    form = read_upload()
+    return service.add_version(
+        db.session, document_id, form.upload, current_actor(), document_settings(), note=form.note
     )
 
 

@@ -20,7 +20,12 @@ from webui.auth import current_actor
 from webui.documents import bp
 from webui.documents.api import compare_args, download_response
 from webui.documents.upload_errors import REFUSED, refused_upload_page
-from webui.documents.uploads import content_disposition, prepare_upload_request, read_upload
+from webui.documents.uploads import (
+    content_disposition,
+    prepare_upload_request,
+    store_new_document,
+    store_new_version,
+)
 from webui.extensions import db
 
 bp.url_value_preprocessor(prepare_upload_request)
@@ -59,19 +64,8 @@ def _back(contract_id: int) -> Response:
 @bp.post("/contracts/<int:contract_id>/documents")
 @login_required
 def upload(contract_id: int) -> Response | tuple[str, int]:
-    from webui.documents.settings import document_settings
-
     try:
-        form = read_upload()
-        version = service.upload_document(
-            db.session,
-            contract_id,
-            form.upload,
-            current_actor(),
-            document_settings(),
-            title=form.title,
-            note=form.note,
-        )
+        version = store_new_document(contract_id)
     except REFUSED as exc:
         return _refused(exc)
     db.session.commit()
@@ -82,18 +76,8 @@ def upload(contract_id: int) -> Response | tuple[str, int]:
 @bp.post("/documents/<int:document_id>/versions")
 @login_required
 def upload_version(document_id: int) -> Response | tuple[str, int]:
-    from webui.documents.settings import document_settings
-
     try:
-        form = read_upload()
-        version = service.add_version(
-            db.session,
-            document_id,
-            form.upload,
-            current_actor(),
-            document_settings(),
-            note=form.note,
-        )
+        version = store_new_version(document_id)
     except REFUSED as exc:
         return _refused(exc)
     db.session.commit()

@@ -10,7 +10,7 @@ from contracts.errors import ValidationError
 from contracts.inbox import actions, queries
 from engine import clock
 from webui.api import bp
-from webui.api.spec import json_object, operation
+from webui.api.spec import json_object, operation, refusals
 from webui.auth import current_actor
 from webui.contracts.shapes import contract_json
 from webui.extensions import db
@@ -118,16 +118,7 @@ def unclaim_task(task_id: int) -> dict[str, Any]:
     summary="Complete the task with form data",
     tags=["tasks"],
     body=shapes.TaskCompletion,
-    responses={
-        200: shapes.TaskCompleted,
-        400: None,
-        401: None,
-        403: None,
-        404: None,
-        409: None,
-        415: None,
-        422: None,
-    },
+    responses={200: shapes.TaskCompleted, **refusals(400, 401, 403, 404, 409, 415, 422)},
 )
 @login_required
 def complete_task(task_id: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from connectors.models import InboundStatus, IncidentStatus
 from engine.models import OutboxStatus
 from webui.api import bp
 from webui.api.params import QueryReader
-from webui.api.spec import operation, query
+from webui.api.spec import operation, query, refusals
 from webui.auth import client_ip, current_actor
 from webui.errors import error_response
 from webui.extensions import db
@@ -48,12 +48,7 @@ _WEBHOOK_HEADERS = [
     responses={
         200: shapes.WebhookAnswer,
         202: shapes.WebhookAnswer,
-        400: None,
-        401: None,
-        404: None,
-        409: None,
-        413: None,
-        422: None,
+        **refusals(400, 401, 404, 409, 413, 422),
     },
     auth=False,
 )

@@ -54,3 +54,9 @@ def test_responses_match_their_documented_schemas(document, api):
     )
     error = alice.post("/api/v1/contracts", json={}).get_json()
     _validator(document, "Error").validate(error)
+
+
+def test_refusals_lists_each_error_answer_in_the_order_given():
+    from webui.api.spec import refusals
+
+    assert list(refusals(422, 401, 404).items()) == [(422, None), (401, None), (404, None)]
