@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema
 from sqlalchemy import select
@@ -136,22 +136,26 @@ def _currency(session: Session, value: Any) -> str:
 
 
 def _contract_type(session: Session, value: Any) -> ContractType:
-    if not isinstance(value, str):
-        raise _Bad("must be a string")
-    found = session.scalars(select(ContractType).where(ContractType.code == value)).first()
-    if found is None:
-        known = ", ".join(session.scalars(select(ContractType.code).order_by(ContractType.code)))
-        raise _Bad(f"unknown contract type '{value}' (known: {known})")
-    return found
+    return _by_code(session, ContractType, value, "contract type", "must be a string")
 
 
 def _department(session: Session, value: Any) -> Department:
+    return _by_code(session, Department, value, "department", "must be a department code")
+
+
+_Coded = TypeVar("_Coded", ContractType, Department)
+
+
+def _by_code(
+    session: Session, model: type[_Coded], value: Any, noun: str, not_a_string: str
+) -> _Coded:
+    """The row whose code is `value`; refused, naming the known codes, when there is none."""
     if not isinstance(value, str):
-        raise _Bad("must be a department code")
-    found = session.scalars(select(Department).where(Department.code == value)).first()
+        raise _Bad(not_a_string)
+    found = session.scalars(select(model).where(model.code == value)).first()
     if found is None:
-        known = ", ".join(session.scalars(select(Department.code).order_by(Department.code)))
-        raise _Bad(f"unknown department '{value}' (known: {known})")
+        known = ", ".join(session.scalars(select(model.code).order_by(model.code)))
+        raise _Bad(f"unknown {noun} '{value}' (known: {known})")
     return found
 
 
