@@ -112,14 +112,7 @@ def retry_incident(session: Session, incident_id: int, actor: Actor) -> Incident
 
 
 def _audit(session: Session, actor: Actor, action: str, object_type: str, object_id: int) -> None:
-    audit.record(
-        session,
-        action,
-        actor=actor.username,
-        object_type=object_type,
-        object_id=object_id,
-        ip=actor.ip,
-    )
+    audit.record_as(session, action, actor, object_type=object_type, object_id=object_id)
 
 
 def inbound_status(event: InboundEvent) -> str:

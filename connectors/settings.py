@@ -121,14 +121,7 @@ def configure_connector(
     if not actor.user.has_role("admin"):
         raise PermissionDeniedError("only admins configure connectors")
     config = update_config(session, name, changes, box, actor=actor.username)
-    audit.record(
-        session,
-        "connector.configure",
-        actor=actor.username,
-        object_type="connector",
-        object_id=name,
-        ip=actor.ip,
-    )
+    audit.record_as(session, "connector.configure", actor, object_type="connector", object_id=name)
     return config
 
 

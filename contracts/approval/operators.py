@@ -17,7 +17,7 @@ from contracts.notifications.settings import MessageSettings
 from engine import runtime
 from engine.errors import WorkflowStepError
 from engine.models import HumanTask, HumanTaskStatus
-from engine.operators import OperatorContext, OperatorRegistry
+from engine.operators import Operator, OperatorContext, OperatorRegistry
 
 # A status change needs the contract's own row only; its type, department,
 # counterparty, owner and tags would cost more to load than the whole change.
@@ -132,29 +132,25 @@ def escalate(ctx: OperatorContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"escalated_tasks": escalated, "group": group}
 
 
-def register_operators(registry: OperatorRegistry, messages: MessageSettings | None = None) -> None:
-    """Register the approval process's contract operators; reminders are written with `messages`."""
-    registry.register(
+_OPERATORS: tuple[tuple[str, Operator, str, dict[str, str]], ...] = (
+    (
         "contracts/LoadContract",
         load_contract,
-        description="Load the contract's routing facts",
-        parameters={"contract_id": "int"},
-    )
-    registry.register(
-        "contracts/SetStatus",
-        set_contract_status,
-        description="Set the contract's status",
-        parameters={"status": "str"},
-    )
-    registry.register(
-        "tasks/Remind",
-        remind,
-        description="Remind the people on an open user task",
-        parameters={"task": "str"},
-    )
-    registry.register(
+        "Load the contract's routing facts",
+        {"contract_id": "int"},
+    ),
+    ("contracts/SetStatus", set_contract_status, "Set the contract's status", {"status": "str"}),
+    ("tasks/Remind", remind, "Remind the people on an open user task", {"task": "str"}),
+    (
         "tasks/Escalate",
         escalate,
-        description="Add a candidate group to an open user task",
-        parameters={"task": "str", "group": "str"},
-    )
+        "Add a candidate group to an open user task",
+        {"task": "str", "group": "str"},
+    ),
+)
+
+
+def register_operators(registry: OperatorRegistry, messages: MessageSettings | None = None) -> None:
+    """Register the approval process's contract operators; reminders are written with `messages`."""
+    for name, operator, description, parameters in _OPERATORS:
+        registry.register(name, operator, description=description, parameters=parameters)

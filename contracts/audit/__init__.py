@@ -10,7 +10,7 @@ entry count and head hash, so removing the newest entries is detected too.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, insert
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,8 @@ __all__ = [
     "entry_hash",
     "install",
     "record",
+    "record_as",
+    "record_on_contract",
     "seal_legacy",
     "verify_chain",
     "write_checkpoint",
@@ -38,6 +40,50 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
+
+
+class Acting(Protocol):
+    """Who acts: a username and the address the request came from."""
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def ip(self) -> str | None: ...
+
+
+def record_as(
+    session: Session,
+    action: str,
+    actor: Acting,
+    *,
+    object_type: str | None = None,
+    object_id: Any = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry in the actor's name, from the actor's address (see `record`)."""
+    record(
+        session,
+        action,
+        actor=actor.username,
+        object_type=object_type,
+        object_id=object_id,
+        ip=actor.ip,
+        details=details,
+    )
+
+
+def record_on_contract(
+    session: Session,
+    action: str,
+    actor: Acting,
+    contract_id: int,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry about a contract, in the actor's name (see `record_as`)."""
+    record_as(
+        session, action, actor, object_type="contract", object_id=contract_id, details=details
+    )
 
 
 def record(

@@ -88,14 +88,12 @@ def start_amendment(
     if body is not None:
         bodies.save_body(session, amendment.id, body.text, None, actor)
     documents.copy_documents(session, original, amendment, actor, settings)
-    audit.record(
+    audit.record_on_contract(
         session,
         "contract.amend",
-        actor=actor.username,
-        object_type="contract",
-        object_id=original.id,
-        ip=actor.ip,
-        details={"amendment_id": amendment.id, "amendment_number": amendment.number},
+        actor,
+        original.id,
+        {"amendment_id": amendment.id, "amendment_number": amendment.number},
     )
     return amendment
 
@@ -124,14 +122,8 @@ def amendments_of(
         )
     )
     if audit_read:
-        audit.record(
-            session,
-            "contract.amendments",
-            actor=actor.username,
-            object_type="contract",
-            object_id=contract.id,
-            ip=actor.ip,
-            details={"shown": [c.id for c in found]},
+        audit.record_on_contract(
+            session, "contract.amendments", actor, contract.id, {"shown": [c.id for c in found]}
         )
     return found
 
@@ -158,14 +150,8 @@ def compare_with_original(session: Session, amendment_id: int, actor: Actor) -> 
         changes.append(
             TextChange(document.title, before, after, diff.diff_texts(old_text, new_text))
         )
-    audit.record(
-        session,
-        "contract.amendment_compare",
-        actor=actor.username,
-        object_type="contract",
-        object_id=amendment.id,
-        ip=actor.ip,
-        details={"original_id": original.id},
+    audit.record_on_contract(
+        session, "contract.amendment_compare", actor, amendment.id, {"original_id": original.id}
     )
     return AmendmentComparison(original, amendment, changes)
 

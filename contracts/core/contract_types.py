@@ -181,12 +181,11 @@ def _schema(value: Any, errors: dict[str, list[str]]) -> dict[str, Any] | None:
 
 
 def _audit(session: Session, action: str, contract_type: ContractType, actor: Actor) -> None:
-    audit.record(
+    audit.record_as(
         session,
         action,
-        actor=actor.username,
+        actor,
         object_type="contract_type",
         object_id=contract_type.code,
-        ip=actor.ip,
         details={"schema": contract_type.custom_fields_schema},
     )

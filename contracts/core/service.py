@@ -54,14 +54,8 @@ def create_contract(session: Session, raw: Any, actor: Actor) -> Contract:
     _apply_optional(session, contract, data)
     session.add(contract)
     session.flush()
-    audit.record(
-        session,
-        "contract.create",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract.id,
-        ip=actor.ip,
-        details={"number": contract.number},
+    audit.record_on_contract(
+        session, "contract.create", actor, contract.id, {"number": contract.number}
     )
     return contract
 
@@ -111,15 +105,7 @@ def update_contract(
     from contracts.inbox import projection  # the inbox reads contracts: imported late
 
     projection.contracts_changed(session, [contract.id])
-    audit.record(
-        session,
-        "contract.edit",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract.id,
-        ip=actor.ip,
-        details={"fields": changed},
-    )
+    audit.record_on_contract(session, "contract.edit", actor, contract.id, {"fields": changed})
     return contract
 
 
@@ -162,14 +148,8 @@ def submit_contract(
         updated_at=clock.now(),
         process_instance_id=instance.id,
     )
-    audit.record(
-        session,
-        "contract.submit",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract.id,
-        ip=actor.ip,
-        details={"process_instance_id": instance.id},
+    audit.record_on_contract(
+        session, "contract.submit", actor, contract.id, {"process_instance_id": instance.id}
     )
     session.flush()
     return contract
@@ -198,14 +178,7 @@ def get_contract(
         error = ContractNotFoundError(f"contract {contract_id} does not exist")
         raise access.hidden(error, "contract", contract_id)
     if audit_view:
-        audit.record(
-            session,
-            "contract.view",
-            actor=actor.username,
-            object_type="contract",
-            object_id=contract.id,
-            ip=actor.ip,
-        )
+        audit.record_on_contract(session, "contract.view", actor, contract.id)
     return contract
 
 
@@ -253,12 +226,11 @@ def list_contracts(session: Session, filters: ContractFilters, actor: Actor) -> 
         for name, value in asdict(filters).items()
         if value not in (None, "") and name not in ("page", "per_page")
     }
-    audit.record(
+    audit.record_as(
         session,
         "contract.list",
-        actor=actor.username,
+        actor,
         object_type="contract",
-        ip=actor.ip,
         details={
             "filters": used,
             "page": filters.page,
@@ -279,14 +251,7 @@ def timeline(
     """
     contract = get_contract(session, contract_id, actor, audit_view=False)
     if audit_read:
-        audit.record(
-            session,
-            "contract.timeline",
-            actor=actor.username,
-            object_type="contract",
-            object_id=contract.id,
-            ip=actor.ip,
-        )
+        audit.record_on_contract(session, "contract.timeline", actor, contract.id)
     instance_ids = list(
         session.scalars(
             select(ProcessInstance.id).where(ProcessInstance.business_key == contract.number)

@@ -29,14 +29,8 @@ def get_body(session: Session, contract_id: int, actor: Actor) -> DraftBody | No
     """The current body of a contract the actor may see (None when it has none yet); audited."""
     visible_contract(session, contract_id, actor)
     body = session.scalars(select(DraftBody).where(DraftBody.contract_id == contract_id)).first()
-    audit.record(
-        session,
-        "body.view",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract_id,
-        ip=actor.ip,
-        details={"version": body.version if body else None},
+    audit.record_on_contract(
+        session, "body.view", actor, contract_id, {"version": body.version if body else None}
     )
     return body
 
@@ -97,14 +91,12 @@ def save_body(
         )
     )
     session.flush()
-    audit.record(
+    audit.record_on_contract(
         session,
         "contract.body_edit",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract_id,
-        ip=actor.ip,
-        details={
+        actor,
+        contract_id,
+        {
             "version": body.version,
             "base_version": base_version,
             "merged": bool(merged_from),

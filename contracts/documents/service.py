@@ -81,14 +81,8 @@ def list_documents(
         )
     )
     if audit_read:
-        audit.record(
-            session,
-            "document.list",
-            actor=actor.username,
-            object_type="contract",
-            object_id=contract_id,
-            ip=actor.ip,
-            details={"documents": [d.id for d in documents]},
+        audit.record_on_contract(
+            session, "document.list", actor, contract_id, {"documents": [d.id for d in documents]}
         )
     return documents
 
@@ -111,14 +105,7 @@ def get_document(session: Session, document_id: int, actor: Actor) -> Document:
 def read_document(session: Session, document_id: int, actor: Actor) -> Document:
     """One document with its versions, as shown to the actor; audited as "document.view"."""
     document = get_document(session, document_id, actor)
-    audit.record(
-        session,
-        "document.view",
-        actor=actor.username,
-        object_type="document",
-        object_id=document.id,
-        ip=actor.ip,
-    )
+    audit.record_as(session, "document.view", actor, object_type="document", object_id=document.id)
     return document
 
 
@@ -253,13 +240,12 @@ def open_download(
     """Verify a version end to end, audit the download, and stream its plaintext."""
     version = get_version(session, document_id, number, actor)
     verify(version, settings)
-    audit.record(
+    audit.record_as(
         session,
         "document.download",
-        actor=actor.username,
+        actor,
         object_type="document",
         object_id=document_id,
-        ip=actor.ip,
         details={"version": number, "sha256": version.sha256},
     )
     return Download(
@@ -303,13 +289,12 @@ def compare(session: Session, document_id: int, a: int, b: int, actor: Actor) ->
     old = get_version(session, document_id, a, actor)
     new = get_version(session, document_id, b, actor)
     ops = diff.diff_texts(old.extracted_text, new.extracted_text)
-    audit.record(
+    audit.record_as(
         session,
         "document.compare",
-        actor=actor.username,
+        actor,
         object_type="document",
         object_id=document_id,
-        ip=actor.ip,
         details={"versions": [a, b]},
     )
     return Comparison(old.document, old, new, ops)
@@ -418,13 +403,12 @@ def _add_version(
             VersionSource.RESTORE: "document.restore",
             VersionSource.COPY: "document.copy",
         }.get(source, "document.upload")
-        audit.record(
+        audit.record_as(
             session,
             action,
-            actor=actor.username,
+            actor,
             object_type="document",
             object_id=document.id,
-            ip=actor.ip,
             details={
                 "contract_id": document.contract_id,
                 "version": version.number,

@@ -65,13 +65,12 @@ def create_token(
     token, row = accounts.create_integration_token(
         session, actor.user, name=name, scopes=scopes, days=days, password=password
     )
-    audit.record(
+    audit.record_as(
         session,
         "api_token.create",
-        actor=actor.username,
+        actor,
         object_type="api_token",
         object_id=row.id,
-        ip=actor.ip,
         details={"name": row.name, "scopes": row.scopes},
     )
     return token, row
@@ -80,14 +79,7 @@ def create_token(
 def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
     """Revoke one of the actor's own tokens."""
     row = accounts.revoke_token(session, actor.user, token_id)
-    audit.record(
-        session,
-        "api_token.revoke",
-        actor=actor.username,
-        object_type="api_token",
-        object_id=row.id,
-        ip=actor.ip,
-    )
+    audit.record_as(session, "api_token.revoke", actor, object_type="api_token", object_id=row.id)
     return row
 
 
@@ -99,7 +91,7 @@ def end_sessions(user: User) -> None:
 def sign_out(session: Session, actor: Actor) -> None:
     """Log out: the session cookie in hand (and any copy of it) stops working."""
     end_sessions(actor.user)
-    audit.record(session, "logout", actor=actor.username, ip=actor.ip)
+    audit.record_as(session, "logout", actor)
     session.flush()
 
 
@@ -111,13 +103,12 @@ def sign_out_everywhere(session: Session, actor: Actor) -> int:
     """
     end_sessions(actor.user)
     revoked = _revoke_tokens(session, actor.user, sign_in_only=True)
-    audit.record(
+    audit.record_as(
         session,
         "session.sign_out_everywhere",
-        actor=actor.username,
+        actor,
         object_type="user",
         object_id=actor.user.id,
-        ip=actor.ip,
         details={"tokens_revoked": revoked},
     )
     session.flush()
@@ -144,13 +135,12 @@ def change_password(session: Session, actor: Actor, *, current: str, new: str, c
     user.password_hash = hash_password(new)
     end_sessions(user)
     revoked = _revoke_tokens(session, user, sign_in_only=False)
-    audit.record(
+    audit.record_as(
         session,
         "password.change",
-        actor=actor.username,
+        actor,
         object_type="user",
         object_id=user.id,
-        ip=actor.ip,
         details={"tokens_revoked": revoked},
     )
     session.flush()

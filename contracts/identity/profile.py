@@ -18,13 +18,12 @@ def set_time_zone(session: Session, actor: Actor, name: str) -> str | None:
     clean = name.strip()
     chosen = str(dates.parse_time_zone(clean).key) if clean else None
     actor.user.time_zone = chosen
-    audit.record(
+    audit.record_as(
         session,
         "profile.time_zone",
-        actor=actor.username,
+        actor,
         object_type="user",
         object_id=actor.user.id,
-        ip=actor.ip,
         details={"time_zone": chosen},
     )
     session.flush()
@@ -36,11 +35,5 @@ def set_locale(session: Session, actor: Actor, locale: str, supported: tuple[str
     if locale not in supported:
         raise ValidationError({"locale": [f"must be one of: {', '.join(supported)}"]})
     actor.user.locale = locale
-    audit.record(
-        session,
-        "profile.locale",
-        actor=actor.username,
-        ip=actor.ip,
-        details={"locale": locale},
-    )
+    audit.record_as(session, "profile.locale", actor, details={"locale": locale})
     return locale

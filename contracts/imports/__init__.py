@@ -140,13 +140,12 @@ def preview_import(
         with archive_path(archive_dir, batch.id).open("wb") as out:
             while chunk := archive.read(1024 * 1024):
                 out.write(chunk)
-    audit.record(
+    audit.record_as(
         session,
         "import.preview",
-        actor=actor.username,
+        actor,
         object_type="import_batch",
         object_id=batch.id,
-        ip=actor.ip,
         details={"rows": len(records), "file": batch.filename},
     )
     return batch
@@ -191,13 +190,12 @@ def resume_import(session: Session, batch_id: int, actor: Actor) -> ImportBatch:
         )
     batch.status = "queued"
     batch.heartbeat_at = clock.now()
-    audit.record(
+    audit.record_as(
         session,
         "import.resume",
-        actor=actor.username,
+        actor,
         object_type="import_batch",
         object_id=batch.id,
-        ip=actor.ip,
         details={"done": _done_rows(batch)},
     )
     return batch

@@ -30,14 +30,8 @@ MAX_COMMENT = 4000
 
 
 def _audit(session: Session, action: str, actor: Actor, task_id: int, **details: Any) -> None:
-    audit.record(
-        session,
-        action,
-        actor=actor.username,
-        object_type="task",
-        object_id=task_id,
-        ip=actor.ip,
-        details=details or None,
+    audit.record_as(
+        session, action, actor, object_type="task", object_id=task_id, details=details or None
     )
 
 

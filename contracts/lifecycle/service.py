@@ -97,14 +97,12 @@ def activate_contract(
             comment="marked signed",
             details={"from": str(previous), "to": str(ContractStatus.ACTIVE)},
         )
-    audit.record(
+    audit.record_on_contract(
         session,
         "contract.activate",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract.id,
-        ip=actor.ip,
-        details={"process_instance_id": contract.process_instance_id},
+        actor,
+        contract.id,
+        {"process_instance_id": contract.process_instance_id},
     )
     session.flush()
     for on_activated in settings.on_activated:
@@ -196,14 +194,12 @@ def change_term(
             "to": {"expiry_date": expiry.isoformat(), "notice_days": notice_days},
         },
     )
-    audit.record(
+    audit.record_on_contract(
         session,
         "contract.change_term",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract.id,
-        ip=actor.ip,
-        details={"expiry_date": expiry.isoformat(), "notice_days": notice_days},
+        actor,
+        contract.id,
+        {"expiry_date": expiry.isoformat(), "notice_days": notice_days},
     )
     session.flush()
     return contract

@@ -101,13 +101,12 @@ def instance_action(
         result = instances.migrate(session, instance_id, actor=user, env=env)
     else:
         raise ValueError(action)
-    audit.record(
+    audit.record_as(
         session,
         f"instance.{action}",
-        actor=actor.username,
+        actor,
         object_type="process_instance",
         object_id=instance_id,
-        ip=actor.ip,
         details={"comment": comment},
     )
     return result

@@ -55,13 +55,12 @@ def lint_context(session: Session, forms: FormLibrary, operators: OperatorRegist
 
 def _audit(session: Session, actor: Actor, action: str, object_id: Any, **details: Any) -> None:
     object_type = "process_instance" if action.startswith("instance.") else "process_definition"
-    audit.record(
+    audit.record_as(
         session,
         action,
-        actor=actor.username,
+        actor,
         object_type=object_type,
         object_id=object_id,
-        ip=actor.ip,
         details=details or None,
     )
 
@@ -194,13 +193,12 @@ def heatmap(
 def save_routing_case(session: Session, raw: Any, actor: Actor) -> Any:
     require_process_admin(actor.user)
     case = routing_simulator.save_case(session, raw, actor.username)
-    audit.record(
+    audit.record_as(
         session,
         "routing_case.create",
-        actor=actor.username,
+        actor,
         object_type="routing_case",
         object_id=case.id,
-        ip=actor.ip,
         details={"name": case.name},
     )
     return case
@@ -209,13 +207,8 @@ def save_routing_case(session: Session, raw: Any, actor: Actor) -> Any:
 def delete_routing_case(session: Session, case_id: int, actor: Actor) -> None:
     require_process_admin(actor.user)
     routing_simulator.delete_case(session, case_id)
-    audit.record(
-        session,
-        "routing_case.delete",
-        actor=actor.username,
-        object_type="routing_case",
-        object_id=case_id,
-        ip=actor.ip,
+    audit.record_as(
+        session, "routing_case.delete", actor, object_type="routing_case", object_id=case_id
     )
 
 

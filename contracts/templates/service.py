@@ -205,14 +205,12 @@ def draft_contract(
     session.flush()
     save_body(session, contract.id, text, None, actor)
     documents = store_renditions(session, draft, actor, settings)
-    audit.record(
+    audit.record_on_contract(
         session,
         "contract.draft_from_template",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract.id,
-        ip=actor.ip,
-        details={"template": template.code, "version": version.number},
+        actor,
+        contract.id,
+        {"template": template.code, "version": version.number},
     )
     return Drafted(contract=contract, draft=draft, documents=documents)
 
@@ -273,15 +271,7 @@ def download_draft(session: Session, contract_id: int, actor: Actor, fmt: str) -
         data, mime = renditions.to_pdf(draft.text, title=str(title)), renditions.PDF_MIME
     else:
         data, mime = renditions.to_docx(draft.text), renditions.DOCX_MIME
-    audit.record(
-        session,
-        "contract.download",
-        actor=actor.username,
-        object_type="contract",
-        object_id=contract_id,
-        ip=actor.ip,
-        details={"rendition": fmt},
-    )
+    audit.record_on_contract(session, "contract.download", actor, contract_id, {"rendition": fmt})
     return data, mime
 
 
@@ -296,12 +286,11 @@ def _version(number: int, spec: TemplateInput, actor: Actor) -> TemplateVersion:
 
 
 def _audit(session: Session, action: str, template: Template, actor: Actor) -> None:
-    audit.record(
+    audit.record_as(
         session,
         action,
-        actor=actor.username,
+        actor,
         object_type="template",
         object_id=template.code,
-        ip=actor.ip,
         details={"version": template.current_version},
     )

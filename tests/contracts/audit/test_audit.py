@@ -113,3 +113,36 @@ def test_chain_holds_after_a_rolled_back_append_and_another_writer(app):
         actions = [e.action for e in entries if e.action.startswith("test.")]
         assert actions == ["test.first", "test.second", "test.elsewhere", "test.third"]
         assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+
+
+def test_record_as_writes_the_actors_name_and_address(app):
+    class Someone:
+        username = "carol"
+        ip = "10.0.0.7"
+
+    with app.app_context():
+        audit.record_as(
+            db.session, "thing.poke", Someone(), object_type="thing", object_id=5, details={"n": 1}
+        )
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry is not None
+        fields = (entry.actor, entry.action, entry.object_type, entry.object_id, entry.ip)
+        assert fields == ("carol", "thing.poke", "thing", "5", "10.0.0.7")
+        assert entry.details == {"n": 1}
+        assert audit.verify_chain(db.session).ok
+        db.session.rollback()
+
+
+def test_record_on_contract_names_the_contract(app):
+    class Someone:
+        username = "dave"
+        ip = None
+
+    with app.app_context():
+        audit.record_on_contract(db.session, "contract.poke", Someone(), 42, {"why": "test"})
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry is not None
+        fields = (entry.actor, entry.action, entry.object_type, entry.object_id, entry.ip)
+        assert fields == ("dave", "contract.poke", "contract", "42", None)
+        assert entry.details == {"why": "test"}
+        db.session.rollback()
