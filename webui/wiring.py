@@ -49,7 +49,7 @@ def build_environment(app: Flask) -> EngineEnvironment:
         session_factory=lambda: db.session,
     )
     messages = app.extensions[MESSAGES] = message_settings_of(app)
-    contracts.approval.install(environment, messages)
+    contracts.approval.install(environment)
     contracts.lifecycle.install(environment, messages)
     contracts.notifications.install(environment, messages)  # new tasks notify their candidates
     contracts.inbox.install(environment)

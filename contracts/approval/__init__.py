@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contracts.notifications.settings import MessageSettings
 from engine.environment import EngineEnvironment
 
 
-def install(environment: EngineEnvironment, messages: MessageSettings | None = None) -> None:
+def install(environment: EngineEnvironment) -> None:
     """Register the approval process's operators (facts, status, reminders, escalation)."""
     from contracts.approval.operators import register_operators
 
-    register_operators(environment.operators, messages)
+    register_operators(environment.operators)

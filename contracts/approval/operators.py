@@ -13,7 +13,6 @@ from contracts.core.service import hold, set_status
 from contracts.identity.models import Group, Membership, User
 from contracts.notifications.links import task_path
 from contracts.notifications.service import notify
-from contracts.notifications.settings import MessageSettings
 from engine import runtime
 from engine.errors import WorkflowStepError
 from engine.models import HumanTask, HumanTaskStatus
@@ -150,7 +149,7 @@ _OPERATORS: tuple[tuple[str, Operator, str, dict[str, str]], ...] = (
 )
 
 
-def register_operators(registry: OperatorRegistry, messages: MessageSettings | None = None) -> None:
-    """Register the approval process's contract operators; reminders are written with `messages`."""
+def register_operators(registry: OperatorRegistry) -> None:
+    """Register the approval process's contract operators (their bell rows link by path)."""
     for name, operator, description, parameters in _OPERATORS:
         registry.register(name, operator, description=description, parameters=parameters)
